@@ -1,0 +1,3 @@
+"""LeadHub: a self-hosted lead-management hub."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,69 @@
+"""create_app(settings): one ASGI application serving every surface from one port."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+import leadhub
+from leadhub.config import Settings
+from leadhub.surfaces.common.context import ResponseContextMiddleware
+from leadhub.surfaces.common.openapi import merged_schema
+from leadhub.surfaces.common.runtime import Runtime
+from leadhub.surfaces.native.app import MOUNT_PATH as NATIVE_PATH
+from leadhub.surfaces.native.app import create_native_app
+
+DESCRIPTION = (
+    "LeadHub's native REST API. Authenticate with `Authorization: Bearer lh_…` or "
+    "`X-Api-Key: lh_…`. Every authenticated response carries `X-RateLimit-Limit`, "
+    "`X-RateLimit-Remaining` and `X-RateLimit-Reset`."
+)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """The whole LeadHub node for these settings (tests build their own)."""
+    settings = settings or Settings()
+    runtime = runtime or Runtime.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.close()
+
+    app = FastAPI(
+        title="LeadHub",
+        version=leadhub.__version__,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.runtime = runtime
+    native = create_native_app(runtime)
+    surfaces = [(NATIVE_PATH, native)]
+    for path, surface in surfaces:
+        app.mount(path, surface)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = merged_schema(
+                title="LeadHub",
+                version=leadhub.__version__,
+                description=DESCRIPTION,
+                surfaces=surfaces,
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(ResponseContextMiddleware)
+    logging.getLogger("leadhub").setLevel(logging.INFO)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` workers: settings come from the environment."""
+    return create_app(Settings())

@@ -1,0 +1,1 @@
+"""Who is calling: principals, API keys, scopes, passwords."""

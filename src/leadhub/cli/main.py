@@ -1,0 +1,204 @@
+"""`leadhub`: serve, migrate, and the bootstrap commands.
+
+Each bootstrap command prints the value asked for as the last line of stdout and exits 0; a bad
+argument prints one line on stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+from sqlalchemy.orm import Session
+
+from leadhub.config import DEFAULT_HOST, DEFAULT_PORT, Settings
+from leadhub.db.migrate import upgrade
+from leadhub.db.uow import Database
+from leadhub.domains.apikeys import service as apikeys
+from leadhub.domains.credits import service as credits
+from leadhub.domains.grants import service as grants
+from leadhub.domains.users import service as users
+from leadhub.domains.workspaces import service as workspaces
+from leadhub.errors import Invalid, LeadHubError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="LeadHub lead-management hub.")
+workspace_app = typer.Typer(no_args_is_help=True, help="Workspaces.")
+user_app = typer.Typer(no_args_is_help=True, help="Users of a workspace.")
+apikey_app = typer.Typer(no_args_is_help=True, help="API keys.")
+grant_app = typer.Typer(no_args_is_help=True, help="Agency grants on client workspaces.")
+credits_app = typer.Typer(no_args_is_help=True, help="Credit ledger.")
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
+app.add_typer(grant_app, name="grant")
+app.add_typer(credits_app, name="credits")
+
+T = TypeVar("T")
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def describe(error: LeadHubError) -> str:
+    if isinstance(error, Invalid) and error.fields:
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.fields.items())
+    return error.message
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """A migrated database and one committed unit of work, or a one-line error."""
+    settings = Settings()
+    settings.ensure_data_dir()
+    database = Database(settings.effective_database_url)
+    try:
+        upgrade(database.engine)
+        with database.unit_of_work() as session:
+            yield session
+    except LeadHubError as exc:
+        fail(describe(exc))
+    finally:
+        database.dispose()
+
+
+def run(action: Callable[[Session], T]) -> T:
+    with unit_of_work() as session:
+        return action(session)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+) -> None:
+    """Migrate the database if needed and serve every surface on one port."""
+    import uvicorn
+
+    os.environ.setdefault("LEADHUB_BASE_URL", f"http://{host}:{port}")
+    settings = Settings()
+    settings.ensure_data_dir()
+    settings.effective_secret_key()
+    database = Database(settings.effective_database_url)
+    upgrade(database.engine)
+    database.dispose()
+    uvicorn.run(
+        "leadhub.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database schema to the latest version."""
+    settings = Settings()
+    settings.ensure_data_dir()
+    database = Database(settings.effective_database_url)
+    upgrade(database.engine)
+    database.dispose()
+    typer.echo("database is up to date")
+
+
+@workspace_app.command("create")
+def workspace_create(
+    slug: str,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    agency: Annotated[bool, typer.Option("--agency", help="An agency workspace.")] = False,
+) -> None:
+    """Create a workspace; prints its public id."""
+    created = run(lambda s: workspaces.create(s, slug=slug, name=name, agency=agency))
+    typer.echo(created.public_id)
+
+
+@user_app.command("create")
+def user_create(
+    workspace: Annotated[str, typer.Option(help="Workspace slug.")],
+    email: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    role: Annotated[str | None, typer.Option(help="owner, admin or member.")] = None,
+    name: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create a user in a workspace; prints the user's id."""
+
+    def action(session: Session) -> int:
+        target = workspaces.get_by_slug(session, workspace)
+        user = users.create(
+            session, target.id, email=email, password=password, role=role, name=name
+        )
+        return user.id
+
+    typer.echo(run(action))
+
+
+@apikey_app.command("create")
+def apikey_create(
+    workspace: Annotated[str, typer.Option(help="Workspace slug.")],
+    name: Annotated[str | None, typer.Option()] = None,
+    scope: Annotated[
+        list[str] | None, typer.Option(help="Repeat for several; none means *.")
+    ] = None,
+    rate_limit: Annotated[int | None, typer.Option(help="Requests per hour (1000).")] = None,
+) -> None:
+    """Create an API key; prints the key, shown only this once."""
+
+    def action(session: Session) -> str:
+        target = workspaces.get_by_slug(session, workspace)
+        created = apikeys.create(session, target.id, name=name, scopes=scope, rate_limit=rate_limit)
+        return created.plaintext
+
+    typer.echo(run(action))
+
+
+@grant_app.command("create")
+def grant_create(
+    agency: Annotated[str, typer.Option(help="Agency workspace slug.")],
+    client: Annotated[str, typer.Option(help="Client workspace slug.")],
+    permission: Annotated[list[str] | None, typer.Option(help="Repeat for several.")] = None,
+    label: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Give an agency access to a client workspace; prints the grant's id."""
+    grant = run(
+        lambda s: grants.create(
+            s, agency_slug=agency, client_slug=client, permissions=permission, label=label
+        )
+    )
+    typer.echo(grant.id)
+
+
+@grant_app.command("revoke")
+def grant_revoke(grant_id: int) -> None:
+    """Revoke a grant; prints its id."""
+    grant = run(lambda s: grants.revoke(s, grant_id))
+    typer.echo(grant.id)
+
+
+@credits_app.command("add")
+def credits_add(
+    amount: Annotated[int, typer.Argument(help="Credits to add.")],
+    workspace: Annotated[str, typer.Option(help="Workspace slug.")],
+) -> None:
+    """Add credits to a workspace; prints the new credits_left."""
+
+    def action(session: Session) -> int:
+        target = workspaces.get_by_slug(session, workspace)
+        return credits.grant(session, target.id, amount, reason="added from the command line")
+
+    typer.echo(run(action))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)

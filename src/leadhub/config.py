@@ -1,0 +1,63 @@
+"""Settings, read from LEADHUB_* environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+class Settings(BaseSettings):
+    """Every knob of a LeadHub node. Nothing is built at import time."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LEADHUB_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Path("./leadhub-data")
+    database_url: str | None = None
+    base_url: str | None = None
+    secret_key: str | None = None
+    redis_url: str | None = None
+    webhook_allow_private: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'leadhub.db').resolve()}"
+
+    @property
+    def effective_base_url(self) -> str:
+        return self.base_url or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+    def effective_secret_key(self) -> str:
+        """The configured secret, or one generated once and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.ensure_data_dir() / "secret_key"
+        if not path.exists():
+            # O_EXCL: when two processes start together, exactly one writes the secret.
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()

@@ -1,0 +1,41 @@
+"""The one helper every workspace query starts from, so forgetting the scope is not possible."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import Delete, Select, Update, delete, select, update
+from sqlalchemy.orm import Session
+
+from leadhub.db.base import WorkspaceOwned
+
+M = TypeVar("M", bound=WorkspaceOwned)
+
+
+class ScopedRepository:
+    """Base of every repository: built for one workspace, all statements filtered by it."""
+
+    def __init__(self, session: Session, workspace_id: int) -> None:
+        self.session = session
+        self.workspace_id = workspace_id
+
+    def select(self, model: type[M]) -> Select[M]:
+        return select(model).where(model.workspace_id == self.workspace_id)
+
+    def select_columns(self, model: type[WorkspaceOwned], *columns: Any) -> Select[Any]:
+        return select(*columns).where(model.workspace_id == self.workspace_id)
+
+    def update(self, model: type[M]) -> Update:
+        return update(model).where(model.workspace_id == self.workspace_id)
+
+    def delete(self, model: type[M]) -> Delete:
+        return delete(model).where(model.workspace_id == self.workspace_id)
+
+    def get(self, model: type[M], record_id: int) -> M | None:
+        id_column = model.id  # type: ignore[attr-defined]
+        return self.session.scalars(self.select(model).where(id_column == record_id)).first()
+
+    def add(self, record: M) -> M:
+        record.workspace_id = self.workspace_id
+        self.session.add(record)
+        return record

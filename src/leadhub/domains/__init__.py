@@ -1,0 +1,1 @@
+"""Domain services: the rules, with no knowledge of HTTP."""

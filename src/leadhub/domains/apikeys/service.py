@@ -1,0 +1,115 @@
+"""API keys: made once (the plaintext is shown only then), kept as a SHA-256 digest.
+
+Keys are 256 bits of randomness, so a fast digest is as safe as a slow password hash here and
+lets every request be verified with one indexed lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from leadhub.auth.principal import Principal
+from leadhub.auth.scopes import ALL, UnknownScope, canonical_set
+from leadhub.db.scoped import ScopedRepository
+from leadhub.errors import Invalid, Unauthorized
+from leadhub.kit.clock import utcnow
+from leadhub.kit.tokens import random_token, sha256_hex
+from leadhub.models import ApiKey, Workspace
+
+KEY_PREFIX = "lh_"
+DEFAULT_RATE_LIMIT = 1000
+# last_used_at is a hint for people, not an audit log: write it at most this often per key.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    record: ApiKey
+    plaintext: str
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    principal: Principal
+    key_id: int
+    rate_limit: int
+    limiter_key: str
+    last_used_at: datetime | None
+
+
+def create(
+    session: Session,
+    workspace_id: int,
+    *,
+    name: str | None = None,
+    scopes: list[str] | None = None,
+    rate_limit: int | None = None,
+) -> CreatedKey:
+    """Make a key for the workspace; no scopes means every scope (`*`)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        granted = sorted(canonical_set(scopes)) if scopes else [ALL]
+    except UnknownScope as exc:
+        errors["scopes"] = [str(exc)]
+        granted = []
+    limit = DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit
+    if limit < 1:
+        errors["rate_limit"] = ["The rate limit field must be at least 1."]
+    if errors:
+        raise Invalid(errors)
+    plaintext = KEY_PREFIX + random_token(32)
+    record = ScopedRepository(session, workspace_id).add(
+        ApiKey(
+            name=(name or "API key").strip()[:100],
+            prefix=plaintext[:11],
+            key_hash=sha256_hex(plaintext),
+            scopes=granted,
+            rate_limit=limit,
+        )
+    )
+    session.flush()
+    return CreatedKey(record=record, plaintext=plaintext)
+
+
+def authenticate(session: Session, raw_key: str | None) -> Authenticated:
+    """The principal a presented key stands for; Unauthorized if it is missing, unknown or dead."""
+    if not raw_key:
+        raise Unauthorized()
+    digest = sha256_hex(raw_key.strip())
+    row = session.execute(
+        select(ApiKey, Workspace.slug)
+        .join(Workspace, Workspace.id == ApiKey.workspace_id)
+        .where(ApiKey.key_hash == digest)
+    ).first()
+    if row is None:
+        raise Unauthorized("Unauthenticated. The API key is invalid.")
+    key, slug = row
+    now = utcnow()
+    if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
+        raise Unauthorized("Unauthenticated. The API key has been revoked or has expired.")
+    principal = Principal(
+        workspace_id=key.workspace_id,
+        workspace_slug=slug,
+        scopes=frozenset(key.scopes),
+        api_key_id=key.id,
+    )
+    return Authenticated(
+        principal=principal,
+        key_id=key.id,
+        rate_limit=key.rate_limit,
+        limiter_key=digest[:24],
+        last_used_at=key.last_used_at,
+    )
+
+
+def needs_touch(last_used_at: datetime | None) -> bool:
+    return last_used_at is None or utcnow() - last_used_at >= LAST_USED_RESOLUTION
+
+
+def touch(session: Session, key_id: int) -> None:
+    """Record that the key was just used."""
+    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=utcnow()))

@@ -1,0 +1,83 @@
+"""Inbound intake: a lead from another tool, merged into the lead it duplicates.
+
+De-duplication is race-free: the unique indexes on (workspace, email) and (workspace, phone)
+decide, and an insert that loses a race is rolled back to its savepoint and merged instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from leadhub.auth.principal import Principal
+from leadhub.domains.leads.repository import LeadRepository
+from leadhub.domains.leads.schemas import InboundLead, IntakeResult
+from leadhub.domains.leads.validation import clean
+from leadhub.domains.workspaces import service as workspaces
+from leadhub.errors import Forbidden, Invalid
+from leadhub.kit.clock import utcnow
+from leadhub.models import Lead
+
+# Fields a duplicate may fill when the existing lead has them empty.
+_FILLABLE_SKIP = frozenset({"custom_fields", "email", "phone"})
+
+
+def intake(
+    session: Session, principal: Principal, *, tenant: str, data: InboundLead, default_source: str
+) -> IntakeResult:
+    """Create the lead, or merge it into the lead with the same email or phone."""
+    if tenant.strip().lower() != principal.workspace_slug:
+        raise Forbidden("This API key does not belong to the workspace named by tenant.")
+    repo = LeadRepository(session, principal.workspace_id)
+    region = workspaces.get(session, principal.workspace_id).default_region
+    # Uniqueness is not an error here: a taken email or phone is the duplicate to merge into.
+    values, tags, errors = clean(
+        session, repo, data, region=region, current=None, check_unique=False
+    )
+    if errors:
+        raise Invalid(errors)
+    values.setdefault("source", default_source)
+    existing = repo.find_duplicate(values.get("email"), values.get("phone"))
+    if existing is None:
+        created = _insert(session, repo, values)
+        if created is not None:
+            if tags:
+                repo.set_tags(created.id, tags)
+            return IntakeResult(lead_id=created.id, is_duplicate=False)
+        existing = repo.find_duplicate(values.get("email"), values.get("phone"))
+        if existing is None:  # pragma: no cover - the conflicting row vanished meanwhile
+            raise Invalid.field("email", "The lead could not be stored; retry the request.")
+    _merge(repo, existing, values, tags or [])
+    return IntakeResult(lead_id=existing.id, is_duplicate=True)
+
+
+def _insert(session: Session, repo: LeadRepository, values: dict[str, Any]) -> Lead | None:
+    """The new lead, or None when a concurrent request inserted the same person first."""
+    try:
+        with session.begin_nested():
+            lead = repo.add(Lead(**{"custom_fields": {}, **values}))
+            session.flush()
+    except IntegrityError:
+        return None
+    return lead
+
+
+def _merge(repo: LeadRepository, lead: Lead, values: dict[str, Any], tags: list[str]) -> None:
+    """Fill the existing lead's empty fields; merge custom fields and tags (first touch wins)."""
+    for name, value in values.items():
+        if name in _FILLABLE_SKIP or value is None:
+            continue
+        if getattr(lead, name) in (None, "") or (name == "lead_score" and lead.lead_score == 0):
+            setattr(lead, name, value)
+    for name in ("email", "phone"):
+        fills = values.get(name) and not getattr(lead, name)
+        if fills and not repo.taken_by_other(getattr(Lead, name), values[name], lead.id):
+            setattr(lead, name, values[name])
+    incoming = values.get("custom_fields") or {}
+    lead.custom_fields = {**incoming, **(lead.custom_fields or {})}
+    lead.updated_at = utcnow()
+    repo.session.flush()
+    if tags:
+        repo.merge_tags(lead.id, tags)

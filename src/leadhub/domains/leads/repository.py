@@ -1,0 +1,167 @@
+"""Every lead query, scoped to one workspace."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+
+from leadhub.db.scoped import ScopedRepository
+from leadhub.db.upsert import insert_ignoring_conflicts
+from leadhub.domains.leads.schemas import LeadFilters
+from leadhub.domains.tags.repository import TagRepository
+from leadhub.kit.pagination import PageRequest
+from leadhub.models import Lead, LeadTag, Tag
+
+_PHONE_LIKE = re.compile(r"^[\d\s().+-]+$")
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class LeadRepository(ScopedRepository):
+    def get_lead(self, lead_id: int) -> Lead | None:
+        return self.get(Lead, lead_id)
+
+    def get_for_update(self, lead_id: int) -> Lead | None:
+        statement = self.select(Lead).where(Lead.id == lead_id).with_for_update()
+        return self.session.scalars(statement).first()
+
+    def find_duplicate(self, email: str | None, phone: str | None) -> Lead | None:
+        """The lead that has this email or, failing that, this phone (locked for the merge)."""
+        for column, value in ((Lead.email, email), (Lead.phone, phone)):
+            if value:
+                statement = self.select(Lead).where(column == value).with_for_update()
+                lead = self.session.scalars(statement).first()
+                if lead is not None:
+                    return lead
+        return None
+
+    def taken_by_other(self, column: Any, value: str, lead_id: int | None) -> bool:
+        statement = self.select_columns(Lead, Lead.id).where(column == value)
+        if lead_id is not None:
+            statement = statement.where(Lead.id != lead_id)
+        return self.session.scalar(statement.limit(1)) is not None
+
+    # -- lists -----------------------------------------------------------------------------
+
+    def list_page(self, filters: LeadFilters, page: PageRequest) -> tuple[list[Lead], int]:
+        """One page of leads and the total: one count query and one page query."""
+        criteria = self._criteria(filters)
+        total = self.session.scalar(self.select_columns(Lead, func.count()).where(*criteria)) or 0
+        sort_column = getattr(Lead, filters.sort)
+        order = (
+            (sort_column.asc(), Lead.id.asc())
+            if filters.direction == "asc"
+            else (sort_column.desc(), Lead.id.desc())
+        )
+        statement = (
+            self.select(Lead)
+            .where(*criteria)
+            .order_by(*order)
+            .offset(page.offset)
+            .limit(page.per_page)
+        )
+        return list(self.session.scalars(statement)), int(total)
+
+    def _criteria(self, filters: LeadFilters) -> list[ColumnElement[bool]]:
+        criteria: list[ColumnElement[bool]] = []
+        if filters.sources:
+            criteria.append(Lead.source.in_(filters.sources))
+        if filters.statuses:
+            criteria.append(Lead.status.in_(filters.statuses))
+        for column, value in (
+            (Lead.pipeline_id, filters.pipeline_id),
+            (Lead.pipeline_stage_id, filters.stage_id),
+            (Lead.assigned_user_id, filters.assigned_user_id),
+            (Lead.starred, filters.starred),
+        ):
+            if value is not None:
+                criteria.append(column == value)
+        if filters.created_after is not None:
+            criteria.append(Lead.created_at > filters.created_after)
+        if filters.created_before is not None:
+            criteria.append(Lead.created_at < filters.created_before)
+        if filters.tag:
+            criteria.append(Lead.id.in_(self._ids_tagged(filters.tag)))
+        if filters.search:
+            criteria.extend(self._search_terms(filters.search))
+        return criteria
+
+    def _ids_tagged(self, tag: str) -> Any:
+        return (
+            select(LeadTag.lead_id)
+            .join(Tag, Tag.id == LeadTag.tag_id)
+            .where(LeadTag.workspace_id == self.workspace_id, func.lower(Tag.name) == tag.lower())
+        )
+
+    @staticmethod
+    def _search_terms(search: str) -> list[ColumnElement[bool]]:
+        """Every word must match the name, the email or the phone."""
+        criteria: list[ColumnElement[bool]] = []
+        for term in search.split():
+            pattern = f"%{_escape_like(term.lower())}%"
+            options = [
+                func.lower(Lead.first_name).like(pattern, escape="\\"),
+                func.lower(Lead.last_name).like(pattern, escape="\\"),
+                Lead.email.like(pattern, escape="\\"),
+                Lead.phone.like(pattern, escape="\\"),
+            ]
+            digits = re.sub(r"\D", "", term)
+            if _PHONE_LIKE.match(term) and digits and digits != term:
+                options.append(Lead.phone.like(f"%{digits}%"))
+            criteria.append(or_(*options))
+        return criteria
+
+    # -- tags ------------------------------------------------------------------------------
+
+    def tag_names(self, lead_ids: Sequence[int]) -> dict[int, list[str]]:
+        """Tag names per lead for a whole page, in one query."""
+        names: dict[int, list[str]] = defaultdict(list)
+        if not lead_ids:
+            return names
+        rows = self.session.execute(
+            select(LeadTag.lead_id, Tag.name)
+            .join(Tag, Tag.id == LeadTag.tag_id)
+            .where(LeadTag.workspace_id == self.workspace_id, LeadTag.lead_id.in_(lead_ids))
+            .order_by(Tag.name)
+        )
+        for lead_id, name in rows:
+            names[lead_id].append(name)
+        return names
+
+    def set_tags(self, lead_id: int, names: Sequence[str]) -> None:
+        """Make the lead's tags exactly these, creating tags on first use."""
+        ids = [tag.id for tag in TagRepository(self.session, self.workspace_id).ensure(names)]
+        self.remove_tags_except(lead_id, ids)
+        self.add_tags(lead_id, ids)
+
+    def merge_tags(self, lead_id: int, names: Sequence[str]) -> None:
+        """Add these tags to the lead's, creating tags on first use."""
+        ids = [tag.id for tag in TagRepository(self.session, self.workspace_id).ensure(names)]
+        self.add_tags(lead_id, ids)
+
+    def add_tags(self, lead_id: int, tag_ids: Sequence[int]) -> None:
+        rows = [
+            {"workspace_id": self.workspace_id, "lead_id": lead_id, "tag_id": tag_id}
+            for tag_id in tag_ids
+        ]
+        insert_ignoring_conflicts(self.session, LeadTag.__table__, rows)  # type: ignore[arg-type]
+
+    def remove_tags_except(self, lead_id: int, keep_tag_ids: Sequence[int]) -> None:
+        statement = self.delete(LeadTag).where(LeadTag.lead_id == lead_id)
+        if keep_tag_ids:
+            statement = statement.where(LeadTag.tag_id.not_in(keep_tag_ids))
+        self.session.execute(statement)
+
+    def remove_tag(self, lead_id: int, tag_id: int) -> None:
+        self.session.execute(
+            self.delete(LeadTag).where(LeadTag.lead_id == lead_id, LeadTag.tag_id == tag_id)
+        )
+
+    def delete_lead(self, lead: Lead) -> None:
+        self.session.delete(lead)

@@ -1,0 +1,175 @@
+"""Leads: create, read, change, delete, list, tag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from leadhub.auth.principal import Principal
+from leadhub.domains.leads.repository import LeadRepository
+from leadhub.domains.leads.schemas import (
+    Attribution,
+    LeadCreate,
+    LeadFilters,
+    LeadRead,
+    LeadUpdate,
+)
+from leadhub.domains.leads.validation import clean, clean_tag
+from leadhub.domains.tags.repository import TagRepository
+from leadhub.domains.workspaces import service as workspaces
+from leadhub.errors import Invalid, NotFound
+from leadhub.kit.clock import utcnow
+from leadhub.kit.pagination import Page, PageRequest
+from leadhub.models import Lead
+from leadhub.models.lead import ATTRIBUTION_FIELDS
+
+
+def list_leads(
+    session: Session, principal: Principal, *, filters: LeadFilters, page: PageRequest
+) -> Page[LeadRead]:
+    """A page of the workspace's leads, filtered and sorted."""
+    repo = LeadRepository(session, principal.workspace_id)
+    leads, total = repo.list_page(filters, page)
+    tags = repo.tag_names([lead.id for lead in leads])
+    return Page(
+        items=[to_read(lead, tags.get(lead.id, [])) for lead in leads], total=total, request=page
+    )
+
+
+def get(session: Session, principal: Principal, lead_id: int) -> LeadRead:
+    """One lead."""
+    repo = LeadRepository(session, principal.workspace_id)
+    return _read(repo, _require(repo, lead_id))
+
+
+def create(
+    session: Session, principal: Principal, *, data: LeadCreate, default_source: str = "api"
+) -> LeadRead:
+    """A new lead; emails and phones are normalised and must not belong to another lead."""
+    repo = LeadRepository(session, principal.workspace_id)
+    region = workspaces.get(session, principal.workspace_id).default_region
+    values, tags, errors = clean(session, repo, data, region=region, current=None)
+    if errors:
+        raise Invalid(errors)
+    values.setdefault("source", default_source)
+    lead = repo.add(Lead(custom_fields={}, **values))
+    _flush_unique(session)
+    if tags:
+        repo.set_tags(lead.id, tags)
+    return _read(repo, lead)
+
+
+def update(session: Session, principal: Principal, lead_id: int, *, data: LeadUpdate) -> LeadRead:
+    """Change the fields sent; custom fields merge (a null value removes a key), tags replace."""
+    repo = LeadRepository(session, principal.workspace_id)
+    lead = _require(repo, lead_id, for_update=True)
+    region = workspaces.get(session, principal.workspace_id).default_region
+    values, tags, errors = clean(session, repo, data, region=region, current=lead)
+    if errors:
+        raise Invalid(errors)
+    if "custom_fields" in values:
+        values["custom_fields"] = merge_custom_fields(lead.custom_fields, values["custom_fields"])
+    for name, value in values.items():
+        setattr(lead, name, value)
+    lead.updated_at = utcnow()
+    _flush_unique(session)
+    if tags is not None:
+        repo.set_tags(lead.id, tags)
+    return _read(repo, lead)
+
+
+def delete(session: Session, principal: Principal, lead_id: int) -> None:
+    """Delete a lead and its tags."""
+    repo = LeadRepository(session, principal.workspace_id)
+    repo.delete_lead(_require(repo, lead_id))
+    session.flush()
+
+
+def add_tag(session: Session, principal: Principal, lead_id: int, tag: str) -> LeadRead:
+    """Tag a lead, creating the tag on first use."""
+    repo = LeadRepository(session, principal.workspace_id)
+    lead = _require(repo, lead_id)
+    repo.merge_tags(lead.id, [clean_tag(tag)])
+    _touch(lead)
+    return _read(repo, lead)
+
+
+def remove_tag(session: Session, principal: Principal, lead_id: int, tag: str) -> LeadRead:
+    """Take a tag off a lead; a tag it does not carry is no error."""
+    repo = LeadRepository(session, principal.workspace_id)
+    lead = _require(repo, lead_id)
+    for record in TagRepository(session, principal.workspace_id).find_by_names([tag.strip()]):
+        repo.remove_tag(lead.id, record.id)
+        _touch(lead)
+    return _read(repo, lead)
+
+
+def merge_custom_fields(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(current or {})
+    for key, value in incoming.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def to_read(lead: Lead, tags: list[str]) -> LeadRead:
+    attribution = Attribution(**{name: getattr(lead, name) for name in ATTRIBUTION_FIELDS})
+    return LeadRead(
+        id=lead.id,
+        first_name=lead.first_name,
+        last_name=lead.last_name,
+        email=lead.email,
+        phone=lead.phone,
+        company=lead.company,
+        job_title=lead.job_title,
+        source=lead.source,
+        status=lead.status,
+        pipeline_id=lead.pipeline_id,
+        pipeline_stage_id=lead.pipeline_stage_id,
+        assigned_user_id=lead.assigned_user_id,
+        lead_score=lead.lead_score,
+        starred=lead.starred,
+        notes=lead.notes,
+        custom_fields=lead.custom_fields or {},
+        tags=tags,
+        value=float(lead.value) if lead.value is not None else None,
+        unique_identifier=lead.unique_identifier,
+        form_id=lead.form_id,
+        attribution=attribution,
+        created_at=lead.created_at,
+        updated_at=lead.updated_at,
+    )
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _require(repo: LeadRepository, lead_id: int, *, for_update: bool = False) -> Lead:
+    lead = repo.get_for_update(lead_id) if for_update else repo.get_lead(lead_id)
+    if lead is None:
+        raise NotFound.of("Lead")
+    return lead
+
+
+def _read(repo: LeadRepository, lead: Lead) -> LeadRead:
+    return to_read(lead, repo.tag_names([lead.id]).get(lead.id, []))
+
+
+def _touch(lead: Lead) -> None:
+    lead.updated_at = utcnow()
+
+
+def _flush_unique(session: Session) -> None:
+    """Flush; a unique email or phone taken by a concurrent request is a field error."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        text = str(exc.orig).lower()
+        for field in ("email", "phone"):
+            if field in text:
+                raise Invalid.field(field, f"The {field} has already been taken.") from exc
+        raise

@@ -1,0 +1,255 @@
+"""Turning submitted lead fields into column values, with every rule and readable messages."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from leadhub.db.scoped import ScopedRepository
+from leadhub.domains.leads.schemas import LeadFields
+from leadhub.errors import Invalid
+from leadhub.kit.contact import InvalidEmail, normalize_email, normalize_phone
+from leadhub.models import Form, Lead, Pipeline, PipelineStage, User
+from leadhub.models.lead import ATTRIBUTION_FIELDS
+
+_TRIMMED = ("last_name", "company", "job_title", "notes", "unique_identifier")
+_LABEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9 _.:/-]*$")
+MAX_CUSTOM_FIELDS_BYTES = 16_384
+MAX_TAG_LENGTH = 50
+
+
+class Errors(dict[str, list[str]]):
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+
+def label(field: str) -> str:
+    return field.replace("_", " ")
+
+
+def blank_to_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    return text or None
+
+
+def clean(
+    session: Session,
+    repo: ScopedRepository,
+    data: LeadFields,
+    *,
+    region: str,
+    current: Lead | None,
+    check_unique: bool = True,
+) -> tuple[dict[str, Any], list[str] | None, Errors]:
+    """Column values for the fields the request set, the tag names (if set), and any errors.
+
+    `check_unique=False` is for intake, where a taken email or phone is the duplicate to merge.
+    """
+    given = data.model_fields_set
+    values: dict[str, Any] = {}
+    errors = Errors()
+    if "first_name" in given:
+        values["first_name"] = blank_to_none(data.first_name)
+        if values["first_name"] is None:
+            errors.add("first_name", "The first name field is required.")
+    for name in _TRIMMED:
+        if name in given:
+            values[name] = blank_to_none(getattr(data, name))
+    for name in ("source", "status"):
+        if name in given:
+            _clean_label(name, getattr(data, name), values, errors)
+    for name in ("lead_score", "starred"):
+        if name in given and getattr(data, name) is not None:
+            values[name] = getattr(data, name)
+    if "value" in given:
+        values["value"] = data.value
+    if "email" in given:
+        _clean_email(repo if check_unique else None, data.email, current, values, errors)
+    if "phone" in given:
+        _clean_phone(repo if check_unique else None, data.phone, region, current, values, errors)
+    if "custom_fields" in given:
+        _clean_custom_fields(data.custom_fields, values, errors)
+    if "attribution" in given and data.attribution is not None:
+        for name in data.attribution.model_fields_set & set(ATTRIBUTION_FIELDS):
+            values[name] = blank_to_none(getattr(data.attribution, name))
+    _clean_references(session, repo, data, given, current, values, errors)
+    tags = _clean_tags(data.tags, errors) if "tags" in given else None
+    return values, tags, errors
+
+
+def _clean_label(name: str, raw: str | None, values: dict[str, Any], errors: Errors) -> None:
+    text = blank_to_none(raw)
+    if text is None:
+        return  # null keeps the default or the current value
+    text = text.lower()
+    if not _LABEL_PATTERN.match(text):
+        errors.add(
+            name, f"The {name} field may contain only letters, digits, spaces and - _ . : /."
+        )
+        return
+    values[name] = text
+
+
+def _clean_email(
+    repo: ScopedRepository | None,
+    raw: str | None,
+    current: Lead | None,
+    values: dict[str, Any],
+    errors: Errors,
+) -> None:
+    text = blank_to_none(raw)
+    if text is None:
+        values["email"] = None
+        return
+    try:
+        email = normalize_email(text)
+    except InvalidEmail:
+        errors.add("email", "The email field must be a valid email address.")
+        return
+    if _taken(repo, Lead.email, email, current):
+        errors.add("email", "The email has already been taken.")
+    values["email"] = email
+
+
+def _clean_phone(
+    repo: ScopedRepository | None,
+    raw: str | None,
+    region: str,
+    current: Lead | None,
+    values: dict[str, Any],
+    errors: Errors,
+) -> None:
+    text = blank_to_none(raw)
+    if text is None:
+        values["phone"] = None
+        return
+    phone = normalize_phone(text, region)
+    if _taken(repo, Lead.phone, phone, current):
+        errors.add("phone", "The phone has already been taken.")
+    values["phone"] = phone
+
+
+def _taken(repo: ScopedRepository | None, column: Any, value: str, current: Lead | None) -> bool:
+    if repo is None:
+        return False
+    statement = repo.select_columns(Lead, Lead.id).where(column == value)
+    if current is not None:
+        statement = statement.where(Lead.id != current.id)
+    return repo.session.scalar(statement.limit(1)) is not None
+
+
+def _clean_custom_fields(
+    raw: dict[str, Any] | None, values: dict[str, Any], errors: Errors
+) -> None:
+    fields = raw or {}
+    bad_keys = [key for key in fields if not key.strip() or len(key) > 64]
+    if bad_keys:
+        errors.add("custom_fields", "Each custom field name must be 1 to 64 characters.")
+    elif len(json.dumps(fields)) > MAX_CUSTOM_FIELDS_BYTES:
+        errors.add("custom_fields", "The custom fields must not be larger than 16 KB.")
+    values["custom_fields"] = fields
+
+
+def _clean_tags(raw: Iterable[str] | None, errors: Errors) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    for item in raw or []:
+        name = item.strip()
+        if not name or len(name) > MAX_TAG_LENGTH:
+            errors.add("tags", f"Each tag must be 1 to {MAX_TAG_LENGTH} characters.")
+            continue
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            names.append(name)
+    return names
+
+
+def clean_tag(raw: str) -> str:
+    errors = Errors()
+    names = _clean_tags([raw], errors)
+    if errors:
+        raise Invalid({"tag": errors["tags"]})
+    return names[0]
+
+
+def _clean_references(
+    session: Session,
+    repo: ScopedRepository,
+    data: LeadFields,
+    given: set[str],
+    current: Lead | None,
+    values: dict[str, Any],
+    errors: Errors,
+) -> None:
+    """Ids must name records of this workspace; a stage must belong to the lead's pipeline."""
+    if "assigned_user_id" in given:
+        values["assigned_user_id"] = data.assigned_user_id
+        if data.assigned_user_id is not None and repo.get(User, data.assigned_user_id) is None:
+            errors.add("assigned_user_id", "The selected assigned user id is invalid.")
+    if "form_id" in given:
+        values["form_id"] = data.form_id
+        if data.form_id is not None and repo.get(Form, data.form_id) is None:
+            errors.add("form_id", "The selected form id is invalid.")
+    if "pipeline_id" in given or "pipeline_stage_id" in given:
+        _clean_pipeline(repo, data, given, current, values, errors)
+
+
+def _clean_pipeline(
+    repo: ScopedRepository,
+    data: LeadFields,
+    given: set[str],
+    current: Lead | None,
+    values: dict[str, Any],
+    errors: Errors,
+) -> None:
+    """A stage implies its pipeline; a pipeline alone puts the lead in its first stage."""
+    pipeline_id = data.pipeline_id if "pipeline_id" in given else None
+    stage_id = data.pipeline_stage_id if "pipeline_stage_id" in given else None
+    if pipeline_id is not None and repo.get(Pipeline, pipeline_id) is None:
+        errors.add("pipeline_id", "The selected pipeline id is invalid.")
+        return
+    if stage_id is not None:
+        stage = repo.get(PipelineStage, stage_id)
+        if stage is None:
+            errors.add("pipeline_stage_id", "The selected pipeline stage id is invalid.")
+        elif pipeline_id is not None and stage.pipeline_id != pipeline_id:
+            errors.add(
+                "pipeline_stage_id", "The pipeline stage must belong to the selected pipeline."
+            )
+        else:
+            values["pipeline_id"], values["pipeline_stage_id"] = stage.pipeline_id, stage.id
+        return
+    if pipeline_id is not None:
+        keeps_stage = (
+            "pipeline_stage_id" not in given
+            and current is not None
+            and current.pipeline_id == pipeline_id
+            and current.pipeline_stage_id is not None
+        )
+        values["pipeline_id"] = pipeline_id
+        values["pipeline_stage_id"] = (
+            current.pipeline_stage_id
+            if keeps_stage and current
+            else _first_stage_id(repo, pipeline_id)
+        )
+        return
+    if "pipeline_id" in given:
+        values["pipeline_id"] = None
+    values["pipeline_stage_id"] = None
+
+
+def _first_stage_id(repo: ScopedRepository, pipeline_id: int) -> int | None:
+    statement = (
+        repo.select_columns(PipelineStage, PipelineStage.id)
+        .where(PipelineStage.pipeline_id == pipeline_id)
+        .order_by(PipelineStage.position, PipelineStage.id)
+        .limit(1)
+    )
+    stage_id: int | None = repo.session.scalar(statement)
+    return stage_id

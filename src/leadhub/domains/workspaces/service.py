@@ -1,0 +1,80 @@
+"""Workspaces: created from the CLI (and later the web app), each with a default pipeline."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from leadhub.errors import Invalid, NotFound
+from leadhub.kit.tokens import public_id
+from leadhub.models import Pipeline, PipelineStage, Workspace
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+DEFAULT_STAGES = (
+    # name, kind, probability
+    ("New", "open", 10),
+    ("Contacted", "open", 25),
+    ("Qualified", "open", 50),
+    ("Proposal", "open", 75),
+    ("Won", "won", 100),
+    ("Lost", "lost", 0),
+)
+
+
+def create(
+    session: Session, *, slug: str, name: str | None = None, agency: bool = False
+) -> Workspace:
+    """Create a workspace with its default pipeline."""
+    slug = slug.strip().lower()
+    if not SLUG_PATTERN.match(slug):
+        raise Invalid.field(
+            "slug", "The slug may contain only lower-case letters, digits and inner hyphens."
+        )
+    if session.scalar(select(Workspace.id).where(Workspace.slug == slug)) is not None:
+        raise Invalid.field("slug", "The slug has already been taken.")
+    workspace = Workspace(
+        slug=slug, name=(name or slug).strip(), is_agency=agency, public_id=public_id("ws")
+    )
+    session.add(workspace)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent create of the same slug
+        raise Invalid.field("slug", "The slug has already been taken.") from exc
+    _add_default_pipeline(session, workspace)
+    return workspace
+
+
+def _add_default_pipeline(session: Session, workspace: Workspace) -> None:
+    pipeline = Pipeline(workspace_id=workspace.id, name="Sales", is_default=True)
+    session.add(pipeline)
+    session.flush()
+    for position, (stage_name, kind, probability) in enumerate(DEFAULT_STAGES):
+        session.add(
+            PipelineStage(
+                workspace_id=workspace.id,
+                pipeline_id=pipeline.id,
+                name=stage_name,
+                position=position,
+                kind=kind,
+                probability=probability,
+            )
+        )
+    session.flush()
+
+
+def get_by_slug(session: Session, slug: str) -> Workspace:
+    workspace = session.scalar(select(Workspace).where(Workspace.slug == slug.strip().lower()))
+    if workspace is None:
+        raise NotFound(f"Workspace {slug!r} not found.")
+    return workspace
+
+
+def get(session: Session, workspace_id: int) -> Workspace:
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is None:
+        raise NotFound.of("Workspace")
+    return workspace

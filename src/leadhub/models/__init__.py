@@ -1,0 +1,25 @@
+"""ORM models, one module per aggregate. Importing this package registers every table."""
+
+from leadhub.models.apikey import ApiKey
+from leadhub.models.credits import CreditEntry
+from leadhub.models.form import Form
+from leadhub.models.grant import AgencyGrant
+from leadhub.models.lead import Lead, LeadTag
+from leadhub.models.pipeline import Pipeline, PipelineStage
+from leadhub.models.tag import Tag
+from leadhub.models.user import User
+from leadhub.models.workspace import Workspace
+
+__all__ = [
+    "AgencyGrant",
+    "ApiKey",
+    "CreditEntry",
+    "Form",
+    "Lead",
+    "LeadTag",
+    "Pipeline",
+    "PipelineStage",
+    "Tag",
+    "User",
+    "Workspace",
+]

@@ -1,0 +1,1 @@
+"""What every surface shares: runtime, request context, principal, rate limits, error boundary."""

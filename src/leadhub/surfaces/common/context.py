@@ -1,0 +1,63 @@
+"""Per-request context kept in the ASGI scope, and the root middleware that writes its headers.
+
+Every response gets `X-Request-Id`; a response to an authenticated request also gets the
+`X-RateLimit-*` headers of the key's budget, whatever the status, errors included.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from leadhub.surfaces.common.ratelimit import Budget
+
+SCOPE_KEY = "leadhub"
+_INCOMING_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+
+
+def context(scope_or_request: Scope | Request) -> dict[str, Any]:
+    scope = scope_or_request.scope if isinstance(scope_or_request, Request) else scope_or_request
+    ctx: dict[str, Any] = scope.setdefault(SCOPE_KEY, {})
+    return ctx
+
+
+def request_id(request: Request) -> str:
+    return str(context(request).get("request_id", ""))
+
+
+def set_budget(request: Request, budget: Budget) -> None:
+    context(request)["budget"] = budget
+
+
+class ResponseContextMiddleware:
+    """Gives each request an id and stamps the context's headers on its response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        ctx = context(scope)
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        ctx["request_id"] = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-Id"] = ctx["request_id"]
+                budget: Budget | None = ctx.get("budget")
+                if budget is not None:
+                    for name, value in budget.headers().items():
+                        headers[name] = value
+                    if not budget.allowed:
+                        headers["Retry-After"] = str(budget.retry_after)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

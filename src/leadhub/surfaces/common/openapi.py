@@ -1,0 +1,63 @@
+"""One OpenAPI document for every mounted surface, each operation listing its scopes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from leadhub.surfaces.common.deps import RequireScope
+
+
+def required_scopes(dependant: Dependant) -> list[str]:
+    found: list[str] = []
+    for dependency in _walk(dependant):
+        if isinstance(dependency.call, RequireScope) and dependency.call.scope not in found:
+            found.append(dependency.call.scope)
+    return found
+
+
+def _walk(dependant: Dependant) -> Iterator[Dependant]:
+    for dependency in dependant.dependencies:
+        yield dependency
+        yield from _walk(dependency)
+
+
+def merged_schema(
+    *, title: str, version: str, description: str, surfaces: Iterable[tuple[str, FastAPI]]
+) -> dict[str, Any]:
+    """The OpenAPI document of every surface, with paths under their mount prefixes."""
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version, "description": description},
+        "paths": {},
+        "components": {"schemas": {}, "securitySchemes": {}},
+    }
+    for prefix, app in surfaces:
+        part = get_openapi(title=title, version=version, routes=app.routes)
+        _annotate_scopes(app, part)
+        for path, operations in part.get("paths", {}).items():
+            document["paths"][prefix + path] = operations
+        for kind, entries in part.get("components", {}).items():
+            document["components"].setdefault(kind, {}).update(entries)
+    return document
+
+
+def _annotate_scopes(app: FastAPI, part: dict[str, Any]) -> None:
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+            continue
+        scopes = required_scopes(route.dependant)
+        if not scopes:
+            continue
+        for method in route.methods or ():
+            operation = part["paths"].get(route.path_format or "", {}).get(method.lower())
+            if operation is None:
+                continue
+            operation["x-required-scopes"] = scopes
+            note = "Required scope: " + ", ".join(f"`{scope}`" for scope in scopes) + "."
+            operation["description"] = (operation.get("description", "") + "\n\n" + note).strip()

@@ -1,0 +1,53 @@
+"""Hourly budgets per API key with `limits`: in memory on one node, in Redis across nodes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItemPerHour
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+
+@dataclass(frozen=True)
+class Budget:
+    limit: int
+    remaining: int
+    reset: int  # unix time at which the window starts afresh
+    allowed: bool
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, self.reset - int(time.time()))
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset),
+        }
+
+
+class RateLimiter:
+    def __init__(self, redis_url: str | None = None, *, prefix: str = "leadhub") -> None:
+        self.storage: Storage = self._redis(redis_url, prefix) if redis_url else MemoryStorage()
+        self._strategy = FixedWindowRateLimiter(self.storage)
+
+    @staticmethod
+    def _redis(url: str, prefix: str) -> Storage:
+        storage = storage_from_string(url, key_prefix=prefix)
+        assert isinstance(storage, Storage)
+        return storage
+
+    def hit(self, key: str, per_hour: int) -> Budget:
+        """Spend one request of the key's hourly budget and say what is left."""
+        item = RateLimitItemPerHour(per_hour)
+        allowed = self._strategy.hit(item, key)
+        stats = self._strategy.get_window_stats(item, key)
+        return Budget(
+            limit=per_hour,
+            remaining=max(0, stats.remaining),
+            reset=int(stats.reset_time),
+            allowed=allowed,
+        )

@@ -1,0 +1,1 @@
+"""The native LeadHub API: /api/v1 and /api/inbound."""

@@ -1,0 +1,27 @@
+"""The native API as a sub-application mounted at /api."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from leadhub.surfaces.common.boundary import ErrorBoundary
+from leadhub.surfaces.common.runtime import Runtime
+from leadhub.surfaces.native import errors
+from leadhub.surfaces.native.routes import health, inbound, leads
+
+MOUNT_PATH = "/api"
+
+
+def create_native_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(
+        title="LeadHub API",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    errors.install(app)
+    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    for router in (health.router, leads.router, inbound.router):
+        app.include_router(router)
+    return app
