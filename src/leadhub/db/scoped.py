@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Delete, Select, Update, delete, select, update
+from sqlalchemy import Delete, Select, Update, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from leadhub.db.base import WorkspaceOwned
+from leadhub.kit.pagination import PageRequest
 
 M = TypeVar("M", bound=WorkspaceOwned)
 
@@ -34,6 +35,13 @@ class ScopedRepository:
     def get(self, model: type[M], record_id: int) -> M | None:
         id_column = model.id  # type: ignore[attr-defined]
         return self.session.scalars(self.select(model).where(id_column == record_id)).first()
+
+    def page_of(self, statement: Select[M], page: PageRequest) -> tuple[list[M], int]:
+        """One page of an ordered, scoped statement, and the total: one count, one slice."""
+        counted = select(func.count()).select_from(statement.order_by(None).subquery())
+        total = self.session.scalar(counted) or 0
+        rows = self.session.scalars(statement.offset(page.offset).limit(page.per_page))
+        return list(rows), int(total)
 
     def add(self, record: M) -> M:
         record.workspace_id = self.workspace_id

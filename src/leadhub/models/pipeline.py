@@ -15,7 +15,10 @@ class Pipeline(WorkspaceOwned, Timestamps, Base):
     name: Mapped[str] = mapped_column(String(200))
     is_default: Mapped[bool] = mapped_column(default=False)
     stages: Mapped[list[PipelineStage]] = relationship(
-        back_populates="pipeline", order_by="PipelineStage.position", lazy="raise"
+        back_populates="pipeline",
+        order_by="PipelineStage.position",
+        lazy="raise",
+        passive_deletes=True,  # the database's ON DELETE CASCADE removes them
     )
 
 

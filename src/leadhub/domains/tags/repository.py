@@ -9,10 +9,24 @@ from sqlalchemy import func
 from leadhub.db.scoped import ScopedRepository
 from leadhub.db.upsert import insert_ignoring_conflicts
 from leadhub.kit.clock import utcnow
-from leadhub.models import Tag
+from leadhub.kit.pagination import PageRequest
+from leadhub.models import LeadTag, Tag
 
 
 class TagRepository(ScopedRepository):
+    def page(self, page: PageRequest) -> tuple[list[Tag], int]:
+        return self.page_of(self.select(Tag).order_by(func.lower(Tag.name), Tag.id), page)
+
+    def lead_counts(self, tag_ids: Sequence[int]) -> dict[int, int]:
+        if not tag_ids:
+            return {}
+        statement = (
+            self.select_columns(LeadTag, LeadTag.tag_id, func.count())
+            .where(LeadTag.tag_id.in_(tag_ids))
+            .group_by(LeadTag.tag_id)
+        )
+        return {tag_id: int(count) for tag_id, count in self.session.execute(statement)}
+
     def find_by_names(self, names: Iterable[str]) -> list[Tag]:
         lowered = {name.lower() for name in names}
         if not lowered:

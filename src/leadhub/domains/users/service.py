@@ -1,17 +1,24 @@
-"""Users: the members of a workspace."""
+"""Users: the members of a workspace. Emails are unique in a workspace, passwords are only
+stored hashed, and a workspace always keeps at least one active owner."""
 
 from __future__ import annotations
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadhub.auth.passwords import MIN_LENGTH, hash_password
+from leadhub.auth.principal import Principal
 from leadhub.db.scoped import ScopedRepository
-from leadhub.errors import Invalid
+from leadhub.domains.users.schemas import UserCreate, UserRead, UserUpdate
+from leadhub.errors import Invalid, NotFound
 from leadhub.kit.contact import InvalidEmail, normalize_email
-from leadhub.models import User
+from leadhub.kit.pagination import Page, PageRequest
+from leadhub.models import Lead, User
 
 ROLES = ("owner", "admin", "member")
+_TAKEN = "The email has already been taken."
+_LAST_OWNER = "A workspace must keep at least one active owner."
 
 
 def create(
@@ -26,16 +33,11 @@ def create(
     """Add a member; the first member of a workspace is its owner unless a role is given."""
     repo = ScopedRepository(session, workspace_id)
     errors: dict[str, list[str]] = {}
-    try:
-        email = normalize_email(email)
-    except InvalidEmail:
-        errors["email"] = ["The email field must be a valid email address."]
+    address = _email(repo, email, errors, current=None)
     if password is not None and len(password) < MIN_LENGTH:
         errors["password"] = [f"The password field must be at least {MIN_LENGTH} characters."]
     if role is not None and role not in ROLES:
         errors["role"] = [f"The selected role is invalid (use one of {', '.join(ROLES)})."]
-    if not errors and session.scalar(repo.select(User).where(User.email == email)) is not None:
-        errors["email"] = ["The email has already been taken."]
     if errors:
         raise Invalid(errors)
     if role is None:
@@ -43,21 +45,134 @@ def create(
         role = "member" if has_members else "owner"
     user = repo.add(
         User(
-            email=email,
-            name=(name or email.split("@")[0]).strip(),
+            email=address,
+            name=(name or address.split("@")[0]).strip(),
             role=role,
             password_hash=hash_password(password) if password else None,
         )
     )
-    session.flush()
+    _flush(session)
     return user
 
 
-def exists(session: Session, workspace_id: int, user_id: int) -> bool:
-    repo = ScopedRepository(session, workspace_id)
-    return session.scalar(repo.select_columns(User, User.id).where(User.id == user_id)) is not None
+# -- the API's use cases ----------------------------------------------------------------------
 
 
-def find_by_email(session: Session, workspace_id: int, email: str) -> User | None:
-    repo = ScopedRepository(session, workspace_id)
-    return session.scalar(repo.select(User).where(User.email == email))
+def list_users(session: Session, principal: Principal, *, page: PageRequest) -> Page[UserRead]:
+    """The workspace's members by name."""
+    repo = ScopedRepository(session, principal.workspace_id)
+    users, total = repo.page_of(repo.select(User).order_by(User.name, User.id), page)
+    return Page(items=[to_read(user) for user in users], total=total, request=page)
+
+
+def get_user(session: Session, principal: Principal, user_id: int) -> UserRead:
+    """One member."""
+    return to_read(_require(ScopedRepository(session, principal.workspace_id), user_id))
+
+
+def create_user(session: Session, principal: Principal, *, data: UserCreate) -> UserRead:
+    """Add a member with a password."""
+    user = create(
+        session,
+        principal.workspace_id,
+        email=data.email,
+        password=data.password,
+        role=data.role or "member",
+        name=data.name,
+    )
+    if data.is_active is False:
+        user.is_active = False
+        session.flush()
+    return to_read(user)
+
+
+def update_user(
+    session: Session, principal: Principal, user_id: int, *, data: UserUpdate
+) -> UserRead:
+    """Change a member; demoting or deactivating the last active owner is refused."""
+    repo = ScopedRepository(session, principal.workspace_id)
+    user = _require(repo, user_id)
+    errors: dict[str, list[str]] = {}
+    if data.email is not None:
+        user.email = _email(repo, data.email, errors, current=user)
+    if errors:
+        raise Invalid(errors)
+    keeps_owner = (data.role in (None, "owner")) and data.is_active is not False
+    if not keeps_owner and _is_last_owner(repo, user):
+        field = "role" if data.role not in (None, "owner") else "is_active"
+        raise Invalid.field(field, _LAST_OWNER)
+    if data.name is not None:
+        user.name = data.name.strip()
+    if data.role is not None:
+        user.role = data.role
+    if data.is_active is not None:
+        user.is_active = data.is_active
+    if data.password is not None:
+        user.password_hash = hash_password(data.password)
+    _flush(session)
+    return to_read(user)
+
+
+def delete_user(session: Session, principal: Principal, user_id: int) -> None:
+    """Remove a member; their leads become unassigned."""
+    repo = ScopedRepository(session, principal.workspace_id)
+    user = _require(repo, user_id)
+    if _is_last_owner(repo, user):
+        raise Invalid.field("role", _LAST_OWNER)
+    session.execute(
+        repo.update(Lead).where(Lead.assigned_user_id == user.id).values(assigned_user_id=None)
+    )
+    session.delete(user)
+    session.flush()
+
+
+def to_read(user: User) -> UserRead:
+    return UserRead(
+        id=user.id,
+        name=user.name,
+        email=user.email,
+        role=user.role,
+        is_active=user.is_active,
+        last_login_at=user.last_login_at,
+        created_at=user.created_at,
+        updated_at=user.updated_at,
+    )
+
+
+def _require(repo: ScopedRepository, user_id: int) -> User:
+    user = repo.get(User, user_id)
+    if user is None:
+        raise NotFound.of("User")
+    return user
+
+
+def _email(
+    repo: ScopedRepository, raw: str, errors: dict[str, list[str]], *, current: User | None
+) -> str:
+    try:
+        address = normalize_email(raw)
+    except InvalidEmail:
+        errors["email"] = ["The email field must be a valid email address."]
+        return raw
+    clash = repo.session.scalar(repo.select(User).where(User.email == address))
+    if clash is not None and clash is not current:
+        errors["email"] = [_TAKEN]
+    return address
+
+
+def _is_last_owner(repo: ScopedRepository, user: User) -> bool:
+    if user.role != "owner" or not user.is_active:
+        return False
+    others = repo.session.scalar(
+        repo.select_columns(User, func.count(User.id)).where(
+            User.role == "owner", User.is_active.is_(True), User.id != user.id
+        )
+    )
+    return not others
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent request took the email
+        raise Invalid.field("email", _TAKEN) from exc

@@ -8,21 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from leadhub.domains.pipelines import service as pipelines
 from leadhub.errors import Invalid, NotFound
 from leadhub.kit.tokens import public_id
-from leadhub.models import Pipeline, PipelineStage, Workspace
+from leadhub.models import Workspace
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-
-DEFAULT_STAGES = (
-    # name, kind, probability
-    ("New", "open", 10),
-    ("Contacted", "open", 25),
-    ("Qualified", "open", 50),
-    ("Proposal", "open", 75),
-    ("Won", "won", 100),
-    ("Lost", "lost", 0),
-)
 
 
 def create(
@@ -44,26 +35,8 @@ def create(
         session.flush()
     except IntegrityError as exc:  # a concurrent create of the same slug
         raise Invalid.field("slug", "The slug has already been taken.") from exc
-    _add_default_pipeline(session, workspace)
+    pipelines.create_default(session, workspace.id)
     return workspace
-
-
-def _add_default_pipeline(session: Session, workspace: Workspace) -> None:
-    pipeline = Pipeline(workspace_id=workspace.id, name="Sales", is_default=True)
-    session.add(pipeline)
-    session.flush()
-    for position, (stage_name, kind, probability) in enumerate(DEFAULT_STAGES):
-        session.add(
-            PipelineStage(
-                workspace_id=workspace.id,
-                pipeline_id=pipeline.id,
-                name=stage_name,
-                position=position,
-                kind=kind,
-                probability=probability,
-            )
-        )
-    session.flush()
 
 
 def get_by_slug(session: Session, slug: str) -> Workspace:

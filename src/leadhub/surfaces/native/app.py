@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.native import errors
-from leadhub.surfaces.native.routes import health, inbound, leads
+from leadhub.surfaces.native.routes import health, inbound, leads, pipelines, tags, users
 
 MOUNT_PATH = "/api"
 
@@ -22,6 +22,14 @@ def create_native_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error)
-    for router in (health.router, leads.router, inbound.router):
+    routers = (
+        health.router,
+        leads.router,
+        pipelines.router,
+        tags.router,
+        users.router,
+        inbound.router,
+    )
+    for router in routers:
         app.include_router(router)
     return app

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from leadhub.kit.pagination import Page
+from leadhub.kit.pagination import DEFAULT_PER_PAGE, Page, PageRequest
 from leadhub.surfaces.common.runtime import Runtime
 
 T = TypeVar("T")
@@ -48,6 +48,16 @@ class ErrorEnvelope(BaseModel):
     message: str
     code: str
     errors: dict[str, list[str]] = {}
+
+
+def page_request(
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, description="Clamped to 100.")] = DEFAULT_PER_PAGE,
+) -> PageRequest:
+    return PageRequest.clamped(page, per_page)
+
+
+PageQuery = Annotated[PageRequest, Depends(page_request)]
 
 
 def paginate(request: Request, runtime: Runtime, page: Page[T]) -> PageEnvelope[T]:
