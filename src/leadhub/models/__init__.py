@@ -2,7 +2,7 @@
 
 from leadhub.models.apikey import ApiKey
 from leadhub.models.credits import CreditEntry
-from leadhub.models.form import Form
+from leadhub.models.form import Form, FormSubmission
 from leadhub.models.grant import AgencyGrant
 from leadhub.models.lead import Lead, LeadTag
 from leadhub.models.pipeline import Pipeline, PipelineStage
@@ -15,6 +15,7 @@ __all__ = [
     "ApiKey",
     "CreditEntry",
     "Form",
+    "FormSubmission",
     "Lead",
     "LeadTag",
     "Pipeline",

@@ -7,23 +7,9 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadhub.db.base import Base, Timestamps, WorkspaceOwned
+from leadhub.kit import attribution
 
-ATTRIBUTION_FIELDS = (
-    "gclid",
-    "wbraid",
-    "cid",
-    "sid",
-    "fbp",
-    "fbc",
-    "fbclid",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "referrer",
-    "landing_page",
-)
+ATTRIBUTION_FIELDS = attribution.FIELDS
 
 
 class Lead(WorkspaceOwned, Timestamps, Base):

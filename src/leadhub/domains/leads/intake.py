@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
 from leadhub.domains.leads.repository import LeadRepository
-from leadhub.domains.leads.schemas import InboundLead, IntakeResult
+from leadhub.domains.leads.schemas import InboundLead, IntakeResult, LeadFields
 from leadhub.domains.leads.validation import clean
 from leadhub.domains.workspaces import service as workspaces
 from leadhub.errors import Forbidden, Invalid
@@ -30,8 +30,17 @@ def intake(
     """Create the lead, or merge it into the lead with the same email or phone."""
     if tenant.strip().lower() != principal.workspace_slug:
         raise Forbidden("This API key does not belong to the workspace named by tenant.")
-    repo = LeadRepository(session, principal.workspace_id)
-    region = workspaces.get(session, principal.workspace_id).default_region
+    if not data.email.strip():  # a blank email is no email
+        raise Invalid.field("email", "The email field is required.")
+    return capture(session, principal.workspace_id, data=data, default_source=default_source)
+
+
+def capture(
+    session: Session, workspace_id: int, *, data: LeadFields, default_source: str
+) -> IntakeResult:
+    """Every channel's way in (intake, forms, …): a new lead, or the merge into its duplicate."""
+    repo = LeadRepository(session, workspace_id)
+    region = workspaces.get(session, workspace_id).default_region
     # Uniqueness is not an error here: a taken email or phone is the duplicate to merge into.
     values, tags, errors = clean(
         session, repo, data, region=region, current=None, check_unique=False

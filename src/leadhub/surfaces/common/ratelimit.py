@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from limits import RateLimitItemPerHour
+from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
@@ -40,13 +40,13 @@ class RateLimiter:
         assert isinstance(storage, Storage)
         return storage
 
-    def hit(self, key: str, per_hour: int) -> Budget:
-        """Spend one request of the key's hourly budget and say what is left."""
-        item = RateLimitItemPerHour(per_hour)
+    def hit(self, key: str, limit: int, seconds: int = 3600) -> Budget:
+        """Spend one request of the key's budget (`limit` per `seconds`) and say what is left."""
+        item = RateLimitItemPerSecond(limit, seconds)
         allowed = self._strategy.hit(item, key)
         stats = self._strategy.get_window_stats(item, key)
         return Budget(
-            limit=per_hour,
+            limit=limit,
             remaining=max(0, stats.remaining),
             reset=int(stats.reset_time),
             allowed=allowed,

@@ -5,31 +5,38 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from leadhub.surfaces.common.boundary import ErrorBoundary
+from leadhub.surfaces.common.cors import PublicCors
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.native import errors
-from leadhub.surfaces.native.routes import health, inbound, leads, pipelines, tags, users
+from leadhub.surfaces.native.routes import (
+    forms,
+    health,
+    inbound,
+    leads,
+    pipelines,
+    tags,
+    users,
+)
 
 MOUNT_PATH = "/api"
+ROUTERS = (
+    health.router,
+    leads.router,
+    pipelines.router,
+    tags.router,
+    users.router,
+    forms.router,
+    inbound.router,
+)
 
 
 def create_native_app(runtime: Runtime) -> FastAPI:
-    app = FastAPI(
-        title="LeadHub API",
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-    )
+    app = FastAPI(title="LeadHub API", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error)
-    routers = (
-        health.router,
-        leads.router,
-        pipelines.router,
-        tags.router,
-        users.router,
-        inbound.router,
-    )
-    for router in routers:
+    # Browsers on any site may post a form's submissions with its public key.
+    app.add_middleware(PublicCors, path_pattern=r"/v1/forms/\d+/submissions")
+    for router in ROUTERS:
         app.include_router(router)
     return app

@@ -1,0 +1,1 @@
+"""Forms, their submissions, and the public pages that collect them."""
