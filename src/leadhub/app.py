@@ -16,6 +16,7 @@ from leadhub.surfaces.common.openapi import merged_schema
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.native.app import MOUNT_PATH as NATIVE_PATH
 from leadhub.surfaces.native.app import create_native_app
+from leadhub.surfaces.public.app import FORMS_PATH, create_forms_app
 
 DESCRIPTION = (
     "LeadHub's native REST API. Authenticate with `Authorization: Bearer lh_…` or "
@@ -43,10 +44,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         openapi_url="/openapi.json",
     )
     app.state.runtime = runtime
-    native = create_native_app(runtime)
-    surfaces = [(NATIVE_PATH, native)]
+    surfaces = [(NATIVE_PATH, create_native_app(runtime))]
     for path, surface in surfaces:
         app.mount(path, surface)
+    app.mount(FORMS_PATH, create_forms_app(runtime))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -147,6 +147,19 @@ class FormRead(BaseModel):
     updated_at: datetime
 
 
+class PublicForm(BaseModel):
+    """What a public page needs of a form."""
+
+    id: int
+    public_key: str
+    name: str
+    description: str | None
+    fields: list[FormField]
+    submit_label: str
+    success_message: str | None
+    redirect_url: str | None
+
+
 class SubmissionMeta(BaseModel):
     """What the channel knows besides the values: attribution, device, where it came from."""
 

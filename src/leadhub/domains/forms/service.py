@@ -16,6 +16,7 @@ from leadhub.domains.forms.schemas import (
     FormFields,
     FormRead,
     FormUpdate,
+    PublicForm,
     SubmissionMeta,
     SubmissionRead,
 )
@@ -23,7 +24,7 @@ from leadhub.domains.leads import intake
 from leadhub.domains.leads.validation import Errors, clean_tag
 from leadhub.errors import Invalid, NotFound
 from leadhub.kit.pagination import Page, PageRequest
-from leadhub.kit.tokens import random_token
+from leadhub.kit.tokens import constant_time_equal, random_token
 from leadhub.models import Form, FormSubmission, Pipeline, PipelineStage
 
 _LABEL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789 _.:/-"
@@ -88,28 +89,54 @@ def submit(
 ) -> SubmissionRead:
     """Record a submission through the API (a key, or the form's public key)."""
     repo = FormRepository(session, principal.workspace_id)
-    return record(session, _require(repo, form_id), values=values, meta=meta)
+    return _record(session, _require(repo, form_id), values=values, meta=meta)
 
 
-def find_public(session: Session, form_id: int, public_key: str | None = None) -> Form:
-    """An active form for a public page or a keyed submission (any workspace's, by design)."""
+def public_form(session: Session, form_id: int, *, public_key: str | None = None) -> PublicForm:
+    """An active form as a public page shows it (any workspace's: public by design)."""
+    form = _active(session, form_id, public_key)
+    return PublicForm(
+        id=form.id,
+        public_key=form.public_key,
+        name=form.name,
+        description=form.description,
+        fields=_fields(form),
+        submit_label=form.submit_label,
+        success_message=form.success_message,
+        redirect_url=form.redirect_url,
+    )
+
+
+def record_public(
+    session: Session,
+    form_id: int,
+    *,
+    values: Mapping[str, Any],
+    meta: SubmissionMeta,
+    public_key: str | None = None,
+) -> SubmissionRead:
+    """A submission from a public page, or from a browser holding the form's public key."""
+    return _record(session, _active(session, form_id, public_key), values=values, meta=meta)
+
+
+def _active(session: Session, form_id: int, public_key: str | None) -> Form:
     form = session.get(Form, form_id)
     if form is None or not form.is_active:
         raise NotFound.of("Form")
-    if public_key is not None and public_key != form.public_key:
+    if public_key is not None and not constant_time_equal(public_key, form.public_key):
         raise NotFound.of("Form")
     return form
 
 
-def public_fields(form: Form) -> list[FormField]:
+def _fields(form: Form) -> list[FormField]:
     return [FormField.model_validate(field) for field in form.fields]
 
 
-def record(
+def _record(
     session: Session, form: Form, *, values: Mapping[str, Any], meta: SubmissionMeta
 ) -> SubmissionRead:
     """Validate, capture the lead like inbound intake, and keep the raw submission."""
-    fields = public_fields(form)
+    fields = _fields(form)
     clean = submission.check_values(fields, values)
     lead = submission.lead_fields(form, fields, clean, meta.attribution)
     result = intake.capture(session, form.workspace_id, data=lead, default_source=form.source)
@@ -193,7 +220,7 @@ def _read(repo: FormRepository, forms: list[Form]) -> list[FormRead]:
             id=form.id,
             name=form.name,
             description=form.description,
-            fields=[FormField.model_validate(field) for field in form.fields],
+            fields=_fields(form),
             pipeline_id=form.pipeline_id,
             pipeline_stage_id=form.pipeline_stage_id,
             tags=list(form.tags or []),

@@ -166,8 +166,10 @@ def submit_form(
     )
     if form_key:
         _limit_address(runtime, meta.ip_address, form_id)
-        form = forms.find_public(session, form_id, public_key=form_key)
-        return SubmissionCreated(data=forms.record(session, form, values=values, meta=meta))
+        recorded = forms.record_public(
+            session, form_id, values=values, meta=meta, public_key=form_key
+        )
+        return SubmissionCreated(data=recorded)
     principal = authenticate(request, runtime, bearer, api_key)
     principal.require("write:forms")
     return SubmissionCreated(

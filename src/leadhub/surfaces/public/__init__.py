@@ -1,0 +1,1 @@
+"""Public pages: hosted forms at /f (and, later, lead-magnet pages)."""
