@@ -110,7 +110,12 @@ def migrate() -> None:
     typer.echo("database is up to date")
 
 
-@workspace_app.command("create")
+# A value that starts with "-" (a bad slug, a negative amount) reaches the command, which
+# refuses it with its own message, instead of being taken for an unknown option.
+VALUE_MAY_START_WITH_DASH = {"ignore_unknown_options": True}
+
+
+@workspace_app.command("create", context_settings=VALUE_MAY_START_WITH_DASH)
 def workspace_create(
     slug: str,
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
@@ -183,7 +188,7 @@ def grant_revoke(grant_id: int) -> None:
     typer.echo(grant.id)
 
 
-@credits_app.command("add")
+@credits_app.command("add", context_settings=VALUE_MAY_START_WITH_DASH)
 def credits_add(
     amount: Annotated[int, typer.Argument(help="Credits to add.")],
     workspace: Annotated[str, typer.Option(help="Workspace slug.")],
@@ -198,7 +203,31 @@ def credits_add(
 
 
 def main() -> None:
+    """The `leadhub` console script: every mistake, usage ones included, is one line on stderr."""
+    command = typer.main.get_command(app)
     try:
-        app()
+        result = command.main(standalone_mode=False)
+    except typer.TyperException as exc:  # Typer's click exceptions: usage errors and the like
+        message = exc.format_message().strip()
+        if type(exc).__name__ == "NoArgsIsHelpError":  # as Typer itself tells it apart
+            if message:  # rich has already printed the help otherwise
+                typer.echo(message, err=True)
+        else:
+            typer.echo(f"error: {one_line(message)}{usage_hint(exc)}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:  # pragma: no cover - only from prompts, which no command uses
+        typer.echo("error: aborted", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def usage_hint(exc: Exception) -> str:
+    context = getattr(exc, "ctx", None)
+    path = getattr(context, "command_path", None)
+    return f" (see '{path} --help')" if path else ""

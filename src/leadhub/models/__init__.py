@@ -1,9 +1,11 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
 from leadhub.models.apikey import ApiKey
+from leadhub.models.automation import Automation
 from leadhub.models.credits import CreditEntry
 from leadhub.models.form import Form, FormSubmission
 from leadhub.models.grant import AgencyGrant
+from leadhub.models.integration import Integration
 from leadhub.models.lead import Lead, LeadTag
 from leadhub.models.pipeline import Pipeline, PipelineStage
 from leadhub.models.tag import Tag
@@ -13,9 +15,11 @@ from leadhub.models.workspace import Workspace
 __all__ = [
     "AgencyGrant",
     "ApiKey",
+    "Automation",
     "CreditEntry",
     "Form",
     "FormSubmission",
+    "Integration",
     "Lead",
     "LeadTag",
     "Pipeline",

@@ -23,6 +23,17 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _case_variants(term: str) -> list[str]:
+    """The word as typed, capitalised and upper-cased, when it has letters beyond ASCII.
+
+    SQLite's lower() and LIKE fold only ASCII letters, so "émile" would not find "Émile" by
+    lower-casing alone; names are mostly written in one of these forms.
+    """
+    if term.isascii():
+        return []
+    return sorted({term, term.capitalize(), term.upper()})
+
+
 class LeadRepository(ScopedRepository):
     def get_lead(self, lead_id: int) -> Lead | None:
         return self.get(Lead, lead_id)
@@ -111,6 +122,10 @@ class LeadRepository(ScopedRepository):
                 Lead.email.like(pattern, escape="\\"),
                 Lead.phone.like(pattern, escape="\\"),
             ]
+            for variant in _case_variants(term):
+                variant_pattern = f"%{_escape_like(variant)}%"
+                options.append(Lead.first_name.like(variant_pattern, escape="\\"))
+                options.append(Lead.last_name.like(variant_pattern, escape="\\"))
             digits = re.sub(r"\D", "", term)
             if _PHONE_LIKE.match(term) and digits and digits != term:
                 options.append(Lead.phone.like(f"%{digits}%"))

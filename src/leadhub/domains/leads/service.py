@@ -54,7 +54,7 @@ def create(
     if errors:
         raise Invalid(errors)
     values.setdefault("source", default_source)
-    lead = repo.add(Lead(custom_fields={}, **values))
+    lead = repo.add(Lead(**{"custom_fields": {}, **values}))
     _flush_unique(session)
     if tags:
         repo.set_tags(lead.id, tags)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from leadhub.models.lead import ATTRIBUTION_FIELDS
 _TRIMMED = ("last_name", "company", "job_title", "notes", "unique_identifier")
 _LABEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9 _.:/-]*$")
 MAX_CUSTOM_FIELDS_BYTES = 16_384
+# Deeper values could not be serialised back (the lead would be stored, then unreadable).
+MAX_CUSTOM_FIELDS_DEPTH = 32
 MAX_TAG_LENGTH = 50
 
 
@@ -151,9 +153,36 @@ def _clean_custom_fields(
     bad_keys = [key for key in fields if not key.strip() or len(key) > 64]
     if bad_keys:
         errors.add("custom_fields", "Each custom field name must be 1 to 64 characters.")
-    elif len(json.dumps(fields)) > MAX_CUSTOM_FIELDS_BYTES:
-        errors.add("custom_fields", "The custom fields must not be larger than 16 KB.")
+    elif (problem := _custom_fields_error(fields)) is not None:
+        errors.add("custom_fields", problem)
     values["custom_fields"] = fields
+
+
+def _walk(value: Any) -> Iterator[tuple[Any, int]]:
+    """Every key and value inside a JSON value, with its depth (a loop: no deep recursion)."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        yield item, depth
+        if isinstance(item, dict):
+            pending.extend((key, depth + 1) for key in item)
+            pending.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            pending.extend((child, depth + 1) for child in item)
+
+
+def _custom_fields_error(fields: dict[str, Any]) -> str | None:
+    for item, depth in _walk(fields):
+        if depth > MAX_CUSTOM_FIELDS_DEPTH:
+            return (
+                "The custom fields must not be nested more than "
+                f"{MAX_CUSTOM_FIELDS_DEPTH} levels deep."
+            )
+        if isinstance(item, str) and "\x00" in item:
+            return "The custom fields must not contain NUL characters."
+    if len(json.dumps(fields)) > MAX_CUSTOM_FIELDS_BYTES:
+        return "The custom fields must not be larger than 16 KB."
+    return None
 
 
 def _clean_tags(raw: Iterable[str] | None, errors: Errors) -> list[str]:

@@ -1,11 +1,12 @@
-"""What one node holds while it runs: settings, database, rate limiter."""
+"""What one node holds while it runs: settings, database, rate limiter, secret box."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from leadhub.config import Settings
 from leadhub.db.uow import Database
+from leadhub.kit.crypto import SecretBox
 from leadhub.surfaces.common.ratelimit import RateLimiter
 
 
@@ -14,6 +15,11 @@ class Runtime:
     settings: Settings
     db: Database
     limiter: RateLimiter
+    # Built from the settings' secret key; services that store secrets receive it explicitly.
+    secret_box: SecretBox = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.secret_box = SecretBox(self.settings.effective_secret_key())
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

@@ -9,9 +9,11 @@ from leadhub.surfaces.common.cors import PublicCors
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.native import errors
 from leadhub.surfaces.native.routes import (
+    automations,
     forms,
     health,
     inbound,
+    integrations,
     leads,
     pipelines,
     tags,
@@ -26,6 +28,8 @@ ROUTERS = (
     tags.router,
     users.router,
     forms.router,
+    automations.router,
+    integrations.router,
     inbound.router,
 )
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from leadhub.errors import (
     Conflict,
@@ -45,6 +46,7 @@ _HTTP_CODES = {
     413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
     415: ("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON."),
 }
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # Declared on every route of the OpenAPI document.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorEnvelope, "description": "UNAUTHORIZED: missing or invalid API key"},
@@ -94,4 +96,21 @@ def install(app: FastAPI) -> None:
         response = error_response(exc.status_code, code, message)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(_request))
         return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this application serves at the request's path.
+
+    Starlette's 405 names only the methods of the first route that matched the path.
+    """
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]

@@ -48,6 +48,7 @@ _BODY_MESSAGES = {
     "model_type": "The request body must be a JSON object.",
 }
 _LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+_LENGTH_KINDS = {"too_long": "string_too_long", "too_short": "string_too_short"}
 
 
 def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
@@ -68,6 +69,10 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
     else:
         location = "body"
     kind = str(error.get("type", ""))
+    if kind in _LENGTH_KINDS and isinstance(error.get("input"), str):
+        # Pydantic says too_long, not string_too_long, when the constraint sits outside the str
+        # (`Annotated[str, AfterValidator(…)] | None`): it is still a length in characters.
+        kind = _LENGTH_KINDS[kind]
     if location == "body" and (not loc or kind == "json_invalid"):
         return "body", _BODY_MESSAGES.get(kind, "The request body is invalid.")
     field = ".".join(loc) or location

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from leadhub.auth.principal import Principal
 from leadhub.domains.leads import service as leads
@@ -30,6 +31,7 @@ ReadLeads = Annotated[Principal, Depends(RequireScope("read:leads"))]
 WriteLeads = Annotated[Principal, Depends(RequireScope("write:leads"))]
 DeleteLeads = Annotated[Principal, Depends(RequireScope("delete:leads"))]
 LeadId = Annotated[int, Path(ge=1, le=MAX_ID)]
+TagName = Annotated[Text, Path(description="The tag's name (any case).")]
 
 
 class LeadListQuery(BaseModel):
@@ -48,6 +50,19 @@ class LeadListQuery(BaseModel):
     sort: SortField = "created_at"
     direction: Direction = "desc"
 
+    @field_validator("created_after", "created_before")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """UTC when no offset is given; a moment that has no UTC date-time is no valid date."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as exc:  # e.g. 9999-12-31T23:59:59-05:00
+            raise PydanticCustomError("datetime_parsing", "Input is out of range") from exc
+
     def filters(self) -> LeadFilters:
         return LeadFilters(
             sources=_split(self.source),
@@ -57,8 +72,8 @@ class LeadListQuery(BaseModel):
             assigned_user_id=self.assigned_user_id,
             tag=(self.tag or "").strip() or None,
             search=(self.search or "").strip() or None,
-            created_after=_as_utc(self.created_after),
-            created_before=_as_utc(self.created_before),
+            created_after=self.created_after,
+            created_before=self.created_before,
             starred=self.starred,
             sort=self.sort,
             direction=self.direction,
@@ -71,12 +86,6 @@ class TagBody(BaseModel):
 
 def _split(value: str | None) -> list[str]:
     return [part.strip().lower() for part in (value or "").split(",") if part.strip()]
-
-
-def _as_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @router.get("", response_model=PageEnvelope[LeadRead])
@@ -133,7 +142,7 @@ def add_tag(
 
 @router.delete("/{lead_id}/tags/{tag}", response_model=DataEnvelope[LeadRead])
 def remove_tag(
-    lead_id: LeadId, tag: str, session: SessionDep, principal: WriteLeads
+    lead_id: LeadId, tag: TagName, session: SessionDep, principal: WriteLeads
 ) -> DataEnvelope[LeadRead]:
     """Remove a tag from a lead."""
     return DataEnvelope(data=leads.remove_tag(session, principal, lead_id, tag))

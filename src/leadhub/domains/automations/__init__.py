@@ -1,0 +1,1 @@
+"""Automations: a trigger, conditions on the lead, and actions to run in order."""

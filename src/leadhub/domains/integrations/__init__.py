@@ -1,0 +1,1 @@
+"""Integrations: connections to other services, their settings, and their secrets encrypted."""

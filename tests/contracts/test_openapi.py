@@ -1,0 +1,200 @@
+"""The API reference: /openapi.json and /docs answer, every /api route is documented with its
+scopes, both credentials and the error envelope it may answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from leadhub.app import create_app
+from leadhub.auth.scopes import canonical
+from leadhub.config import Settings
+from leadhub.db.uow import Database
+from leadhub.surfaces.common.ratelimit import RateLimiter
+from leadhub.surfaces.common.runtime import Runtime
+from tests.apiroutes import HEALTH_PATH, Operation, api_operations, authenticated_operations
+from tests.conftest import BASE_URL
+from tests.factories import Workspace, make_key
+from tests.surfaces.native.assertions import bearer
+
+ERROR_STATUSES = ("401", "403", "404", "422", "429", "500")
+ERROR_SCHEMA = "#/components/schemas/ErrorEnvelope"
+
+
+@pytest.fixture(scope="module")
+def document(
+    database_url: str, db: Database, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """The document, generated once for the module (it takes a while on this many routes)."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("openapi"),
+        database_url=database_url,
+        base_url=BASE_URL,
+        secret_key="test-secret",
+        redis_url=None,
+    )
+    app = create_app(settings, runtime=Runtime(settings=settings, db=db, limiter=RateLimiter()))
+    response = TestClient(app, base_url=BASE_URL).get("/openapi.json")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def operation_of(document: dict[str, Any], operation: Operation) -> dict[str, Any]:
+    found: dict[str, Any] | None = (
+        document["paths"].get(operation.path, {}).get(operation.method.lower())
+    )
+    assert found is not None, f"{operation} is not in the OpenAPI document"
+    return found
+
+
+def test_the_openapi_document_answers_without_a_key(client: TestClient) -> None:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["openapi"].startswith("3.")
+    assert body["info"]["title"] == "LeadHub"
+    assert body["info"]["version"] == "1.0.0"
+
+
+def test_the_docs_page_answers_without_a_key(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "/openapi.json" in response.text
+
+
+def test_every_api_route_is_in_the_document(app: FastAPI, document: dict[str, Any]) -> None:
+    operations = api_operations(app)
+    assert len(operations) > 2
+    for operation in operations:
+        operation_of(document, operation)
+
+
+def test_the_document_lists_no_route_that_does_not_exist(
+    app: FastAPI, document: dict[str, Any]
+) -> None:
+    served = {(op.method.lower(), op.path) for op in api_operations(app)}
+    documented = {
+        (method, path)
+        for path, operations in document["paths"].items()
+        if path.startswith("/api/")
+        for method in operations
+    }
+    assert documented == served
+
+
+def test_every_route_but_health_lists_its_required_scopes(
+    app: FastAPI, document: dict[str, Any]
+) -> None:
+    for operation in authenticated_operations(app):
+        scopes = operation_of(document, operation).get("x-required-scopes")
+        assert scopes, f"{operation} lists no x-required-scopes"
+        assert all(canonical(scope) == scope for scope in scopes), (operation, scopes)
+
+
+def test_every_route_but_health_names_its_scopes_in_its_description(
+    app: FastAPI, document: dict[str, Any]
+) -> None:
+    for operation in authenticated_operations(app):
+        documented = operation_of(document, operation)
+        for scope in documented["x-required-scopes"]:
+            assert f"`{scope}`" in documented.get("description", ""), operation
+
+
+def test_the_health_check_requires_no_scope_and_no_credential(document: dict[str, Any]) -> None:
+    health = document["paths"][HEALTH_PATH]["get"]
+    assert "x-required-scopes" not in health
+    assert not health.get("security")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "scope"),
+    [
+        ("get", "/api/v1/leads", "read:leads"),
+        ("post", "/api/v1/leads", "write:leads"),
+        ("get", "/api/v1/leads/{lead_id}", "read:leads"),
+        ("put", "/api/v1/leads/{lead_id}", "write:leads"),
+        ("patch", "/api/v1/leads/{lead_id}", "write:leads"),
+        ("delete", "/api/v1/leads/{lead_id}", "delete:leads"),
+        ("post", "/api/v1/leads/{lead_id}/tags", "write:leads"),
+        ("delete", "/api/v1/leads/{lead_id}/tags/{tag}", "write:leads"),
+        ("post", "/api/inbound/leads", "write:leads"),
+    ],
+)
+def test_lead_routes_list_the_seeds_scopes(
+    document: dict[str, Any], method: str, path: str, scope: str
+) -> None:
+    assert document["paths"][path][method]["x-required-scopes"] == [scope]
+
+
+def test_a_key_holding_the_listed_scopes_is_admitted_and_one_without_is_refused(
+    app: FastAPI, client: TestClient, document: dict[str, Any], db: Database, workspace: Workspace
+) -> None:
+    for operation in authenticated_operations(app):
+        scopes = operation_of(document, operation)["x-required-scopes"]
+        resources = {scope.partition(":")[2] for scope in scopes}
+        unrelated = "read:webhooks" if "activity" in resources else "read:activity"
+        for key_scopes, refused in ((scopes, False), ([unrelated], True)):
+            response = client.request(
+                operation.method,
+                operation.example_path(),
+                params={"tenant": workspace.slug},
+                json={},
+                headers=bearer(make_key(db, workspace, scopes=key_scopes)),
+            )
+            assert (response.status_code == 403) is refused, (
+                f"{operation} with {key_scopes}: {response.status_code} {response.text}"
+            )
+
+
+def test_both_security_schemes_are_declared(document: dict[str, Any]) -> None:
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearerAuth"]["type"] == "http"
+    assert schemes["bearerAuth"]["scheme"].lower() == "bearer"
+    assert schemes["apiKeyHeader"] == {
+        **schemes["apiKeyHeader"],
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Api-Key",
+    }
+
+
+def test_every_route_but_health_accepts_either_credential(
+    app: FastAPI, document: dict[str, Any]
+) -> None:
+    for operation in authenticated_operations(app):
+        security = operation_of(document, operation).get("security", [])
+        assert {"bearerAuth": []} in security, operation
+        assert {"apiKeyHeader": []} in security, operation
+
+
+def test_every_route_but_health_declares_its_errors_with_the_envelope(
+    app: FastAPI, document: dict[str, Any]
+) -> None:
+    for operation in authenticated_operations(app):
+        responses = operation_of(document, operation)["responses"]
+        for status in ERROR_STATUSES:
+            assert status in responses, f"{operation} does not declare {status}"
+            schema = responses[status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": ERROR_SCHEMA}, (operation, status, schema)
+
+
+def test_the_error_envelope_schema_has_the_seeds_fields(document: dict[str, Any]) -> None:
+    envelope = document["components"]["schemas"]["ErrorEnvelope"]
+    assert set(envelope["properties"]) == {"status", "message", "code", "errors"}
+    errors = envelope["properties"]["errors"]
+    assert errors["type"] == "object"
+    assert errors["additionalProperties"]["type"] == "array"
+
+
+def test_fastapis_own_validation_error_shape_is_not_documented(document: dict[str, Any]) -> None:
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+                assert "HTTPValidationError" not in str(schema), (method, path, status)
