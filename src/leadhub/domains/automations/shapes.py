@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
 
+from leadhub.domains.leads.validation import normalize_label
 from leadhub.kit.types import Text
 from leadhub.models.lead import ATTRIBUTION_FIELDS
 
@@ -34,7 +34,6 @@ LEAD_FIELDS: tuple[str, ...] = get_args(LeadField)
 CUSTOM_PREFIX = "custom_fields."
 ATTRIBUTION_PREFIX = "attribution."
 MAX_KEY_LENGTH = 64
-_LABEL = re.compile(r"^[a-z0-9][a-z0-9 _.:/-]*$")
 
 
 class Shape(BaseModel):
@@ -77,11 +76,8 @@ def _field_name(check: str) -> AfterValidator:
 
 
 def label(value: str) -> str:
-    """A source or status as leads store it: lower-cased, letters, digits and - _ . : /."""
-    text = value.strip().lower()
-    if not _LABEL.match(text):
-        raise ValueError("may contain only letters, digits, spaces and - _ . : /")
-    return text
+    """A source or status as leads store it."""
+    return normalize_label(value)
 
 
 def _tag(value: str) -> str:

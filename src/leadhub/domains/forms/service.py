@@ -21,13 +21,11 @@ from leadhub.domains.forms.schemas import (
     SubmissionRead,
 )
 from leadhub.domains.leads import intake
-from leadhub.domains.leads.validation import Errors, clean_tag
+from leadhub.domains.leads.validation import Errors, clean_tag, normalize_label
 from leadhub.errors import Invalid, NotFound
 from leadhub.kit.pagination import Page, PageRequest
 from leadhub.kit.tokens import constant_time_equal, random_token
 from leadhub.models import Form, FormSubmission, Pipeline, PipelineStage
-
-_LABEL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789 _.:/-"
 
 
 def list_forms(session: Session, principal: Principal, *, page: PageRequest) -> Page[FormRead]:
@@ -182,10 +180,10 @@ def _apply(repo: FormRepository, form: Form, data: FormFields) -> None:
     if data.is_active is not None:
         form.is_active = data.is_active
     if data.source is not None:
-        source = data.source.strip().lower()
-        if not source or any(char not in _LABEL_CHARS for char in source):
-            errors.add("source", "The source field may contain only letters, digits and -_.:/")
-        form.source = source
+        try:
+            form.source = normalize_label(data.source)
+        except ValueError as exc:
+            errors.add("source", f"The source field {exc}.")
     if "tags" in given:
         try:
             form.tags = [clean_tag(tag) for tag in data.tags or []]

@@ -85,17 +85,21 @@ def clean(
     return values, tags, errors
 
 
-def _clean_label(name: str, raw: str | None, values: dict[str, Any], errors: Errors) -> None:
-    text = blank_to_none(raw)
-    if text is None:
-        return  # null keeps the default or the current value
-    text = text.lower()
+def normalize_label(raw: str) -> str:
+    """A source or status as leads store it: lower-cased; letters, digits, spaces and -_.:/"""
+    text = raw.strip().lower()
     if not _LABEL_PATTERN.match(text):
-        errors.add(
-            name, f"The {name} field may contain only letters, digits, spaces and - _ . : /."
-        )
-        return
-    values[name] = text
+        raise ValueError("may contain only letters, digits, spaces and - _ . : /")
+    return text
+
+
+def _clean_label(name: str, raw: str | None, values: dict[str, Any], errors: Errors) -> None:
+    if blank_to_none(raw) is None:
+        return  # null keeps the default or the current value
+    try:
+        values[name] = normalize_label(raw or "")
+    except ValueError as exc:
+        errors.add(name, f"The {name} field {exc}.")
 
 
 def _clean_email(
