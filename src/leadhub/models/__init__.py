@@ -3,6 +3,7 @@
 from leadhub.models.apikey import ApiKey
 from leadhub.models.automation import Automation
 from leadhub.models.credits import CreditEntry
+from leadhub.models.event import LeadEvent
 from leadhub.models.form import Form, FormSubmission
 from leadhub.models.grant import AgencyGrant
 from leadhub.models.integration import Integration
@@ -21,6 +22,7 @@ __all__ = [
     "FormSubmission",
     "Integration",
     "Lead",
+    "LeadEvent",
     "LeadTag",
     "Pipeline",
     "PipelineStage",

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
+from leadhub.domains.events import service as events
+from leadhub.domains.events.schemas import FORM_SUBMITTED, SYSTEM, Actor
 from leadhub.domains.forms import submission
 from leadhub.domains.forms.repository import FormRepository
 from leadhub.domains.forms.schemas import (
@@ -87,7 +89,8 @@ def submit(
 ) -> SubmissionRead:
     """Record a submission through the API (a key, or the form's public key)."""
     repo = FormRepository(session, principal.workspace_id)
-    return _record(session, _require(repo, form_id), values=values, meta=meta)
+    form = _require(repo, form_id)
+    return _record(session, form, values=values, meta=meta, actor=Actor.of(principal))
 
 
 def public_form(session: Session, form_id: int, *, public_key: str | None = None) -> PublicForm:
@@ -131,13 +134,20 @@ def _fields(form: Form) -> list[FormField]:
 
 
 def _record(
-    session: Session, form: Form, *, values: Mapping[str, Any], meta: SubmissionMeta
+    session: Session,
+    form: Form,
+    *,
+    values: Mapping[str, Any],
+    meta: SubmissionMeta,
+    actor: Actor = SYSTEM,
 ) -> SubmissionRead:
     """Validate, capture the lead like inbound intake, and keep the raw submission."""
     fields = _fields(form)
     clean = submission.check_values(fields, values)
     lead = submission.lead_fields(form, fields, clean, meta.attribution)
-    result = intake.capture(session, form.workspace_id, data=lead, default_source=form.source)
+    result = intake.capture(
+        session, form.workspace_id, data=lead, default_source=form.source, actor=actor
+    )
     row = FormSubmission(
         workspace_id=form.workspace_id,
         form_id=form.id,
@@ -152,6 +162,19 @@ def _record(
     )
     session.add(row)
     session.flush()
+    events.record(
+        session,
+        form.workspace_id,
+        result.lead_id,
+        FORM_SUBMITTED,
+        actor=actor,
+        data={
+            "form_id": form.id,
+            "form_name": form.name,
+            "submission_id": row.id,
+            "is_duplicate": result.is_duplicate,
+        },
+    )
     return _read_submission(row)
 
 

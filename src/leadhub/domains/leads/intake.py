@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
+from leadhub.domains.events import service as events
+from leadhub.domains.events.schemas import LEAD_CREATED, SYSTEM, Actor
 from leadhub.domains.leads.repository import LeadRepository
 from leadhub.domains.leads.schemas import InboundLead, IntakeResult, LeadFields
 from leadhub.domains.leads.validation import clean
@@ -32,11 +34,22 @@ def intake(
         raise Forbidden("This API key does not belong to the workspace named by tenant.")
     if not data.email.strip():  # a blank email is no email
         raise Invalid.field("email", "The email field is required.")
-    return capture(session, principal.workspace_id, data=data, default_source=default_source)
+    return capture(
+        session,
+        principal.workspace_id,
+        data=data,
+        default_source=default_source,
+        actor=Actor.of(principal),
+    )
 
 
 def capture(
-    session: Session, workspace_id: int, *, data: LeadFields, default_source: str
+    session: Session,
+    workspace_id: int,
+    *,
+    data: LeadFields,
+    default_source: str,
+    actor: Actor = SYSTEM,
 ) -> IntakeResult:
     """Every channel's way in (intake, forms, …): a new lead, or the merge into its duplicate."""
     repo = LeadRepository(session, workspace_id)
@@ -54,11 +67,19 @@ def capture(
         if created is not None:
             if tags:
                 repo.set_tags(created.id, tags)
+            events.record(
+                session,
+                workspace_id,
+                created.id,
+                LEAD_CREATED,
+                actor=actor,
+                data={"source": created.source, "tags": tags or []},
+            )
             return IntakeResult(lead_id=created.id, is_duplicate=False)
         existing = repo.find_duplicate(values.get("email"), values.get("phone"))
         if existing is None:  # pragma: no cover - the conflicting row vanished meanwhile
             raise Invalid.field("email", "The lead could not be stored; retry the request.")
-    _merge(repo, existing, values, tags or [])
+    _merge(repo, existing, values, tags or [], actor)
     return IntakeResult(lead_id=existing.id, is_duplicate=True)
 
 
@@ -73,8 +94,12 @@ def _insert(session: Session, repo: LeadRepository, values: dict[str, Any]) -> L
     return lead
 
 
-def _merge(repo: LeadRepository, lead: Lead, values: dict[str, Any], tags: list[str]) -> None:
+def _merge(
+    repo: LeadRepository, lead: Lead, values: dict[str, Any], tags: list[str], actor: Actor
+) -> None:
     """Fill the existing lead's empty fields; merge custom fields and tags (first touch wins)."""
+    before = {name: getattr(lead, name) for name in values}
+    tags_before = repo.tag_names([lead.id]).get(lead.id, [])
     for name, value in values.items():
         if name in _FILLABLE_SKIP or value is None:
             continue
@@ -90,3 +115,18 @@ def _merge(repo: LeadRepository, lead: Lead, values: dict[str, Any], tags: list[
     repo.session.flush()
     if tags:
         repo.merge_tags(lead.id, tags)
+    after = {name: getattr(lead, name) for name in before}
+    workspace_id, session = repo.workspace_id, repo.session
+    events.record_changes(
+        session,
+        workspace_id,
+        lead.id,
+        actor=actor,
+        before=before,
+        after=after,
+        data={"merged_duplicate": True},
+    )
+    tags_after = repo.tag_names([lead.id]).get(lead.id, [])
+    events.record_tags(
+        session, workspace_id, lead.id, actor=actor, before=tags_before, after=tags_after
+    )

@@ -8,6 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
+from leadhub.domains.events import service as events
+from leadhub.domains.events.schemas import LEAD_CREATED, LEAD_DELETED, Actor
 from leadhub.domains.leads.repository import LeadRepository
 from leadhub.domains.leads.schemas import (
     Attribution,
@@ -58,7 +60,16 @@ def create(
     _flush_unique(session)
     if tags:
         repo.set_tags(lead.id, tags)
-    return _read(repo, lead)
+    read = _read(repo, lead)
+    events.record(
+        session,
+        principal.workspace_id,
+        lead.id,
+        LEAD_CREATED,
+        actor=Actor.of(principal),
+        data={"source": read.source, "tags": read.tags},
+    )
+    return read
 
 
 def update(session: Session, principal: Principal, lead_id: int, *, data: LeadUpdate) -> LeadRead:
@@ -71,39 +82,61 @@ def update(session: Session, principal: Principal, lead_id: int, *, data: LeadUp
         raise Invalid(errors)
     if "custom_fields" in values:
         values["custom_fields"] = merge_custom_fields(lead.custom_fields, values["custom_fields"])
+    before = {name: getattr(lead, name) for name in values}
+    tags_before = repo.tag_names([lead.id]).get(lead.id, [])
     for name, value in values.items():
         setattr(lead, name, value)
     lead.updated_at = utcnow()
     _flush_unique(session)
     if tags is not None:
         repo.set_tags(lead.id, tags)
-    return _read(repo, lead)
+    read = _read(repo, lead)
+    actor = Actor.of(principal)
+    events.record_changes(
+        session, principal.workspace_id, lead.id, actor=actor, before=before, after=values
+    )
+    events.record_tags(
+        session, principal.workspace_id, lead.id, actor=actor, before=tags_before, after=read.tags
+    )
+    return read
 
 
 def delete(session: Session, principal: Principal, lead_id: int) -> None:
     """Delete a lead and its tags."""
     repo = LeadRepository(session, principal.workspace_id)
-    repo.delete_lead(_require(repo, lead_id))
+    lead = _require(repo, lead_id)
+    snapshot = {"first_name": lead.first_name, "last_name": lead.last_name, "email": lead.email}
+    repo.delete_lead(lead)
     session.flush()
+    events.record(
+        session,
+        principal.workspace_id,
+        lead_id,
+        LEAD_DELETED,
+        actor=Actor.of(principal),
+        data=snapshot,
+    )
 
 
 def add_tag(session: Session, principal: Principal, lead_id: int, tag: str) -> LeadRead:
     """Tag a lead, creating the tag on first use."""
     repo = LeadRepository(session, principal.workspace_id)
     lead = _require(repo, lead_id)
+    before = repo.tag_names([lead.id]).get(lead.id, [])
     repo.merge_tags(lead.id, [clean_tag(tag)])
     _touch(lead)
-    return _read(repo, lead)
+    return _after_tagging(repo, lead, before, Actor.of(principal))
 
 
 def remove_tag(session: Session, principal: Principal, lead_id: int, tag: str) -> LeadRead:
     """Take a tag off a lead; a tag it does not carry is no error."""
     repo = LeadRepository(session, principal.workspace_id)
     lead = _require(repo, lead_id)
+    before = repo.tag_names([lead.id]).get(lead.id, [])
     for record in TagRepository(session, principal.workspace_id).find_by_names([tag.strip()]):
         repo.remove_tag(lead.id, record.id)
         _touch(lead)
-    return _read(repo, lead)
+    return _after_tagging(repo, lead, before, Actor.of(principal))
 
 
 def merge_custom_fields(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
@@ -157,6 +190,14 @@ def _require(repo: LeadRepository, lead_id: int, *, for_update: bool = False) ->
 
 def _read(repo: LeadRepository, lead: Lead) -> LeadRead:
     return to_read(lead, repo.tag_names([lead.id]).get(lead.id, []))
+
+
+def _after_tagging(repo: LeadRepository, lead: Lead, before: list[str], actor: Actor) -> LeadRead:
+    read = _read(repo, lead)
+    events.record_tags(
+        repo.session, repo.workspace_id, lead.id, actor=actor, before=before, after=read.tags
+    )
+    return read
 
 
 def _touch(lead: Lead) -> None:

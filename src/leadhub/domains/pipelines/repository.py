@@ -50,16 +50,24 @@ class PipelineRepository(ScopedRepository):
 
     def move_leads(
         self, *, to: PipelineStage, from_pipeline: int | None, from_stage: int | None
-    ) -> None:
+    ) -> list[tuple[int, int | None, int | None]]:
+        """Move the leads; answers each moved lead's id, former pipeline and former stage."""
+        selection = self.select_columns(Lead, Lead.id, Lead.pipeline_id, Lead.pipeline_stage_id)
         statement = self.update(Lead)
         if from_pipeline is not None:
+            selection = selection.where(Lead.pipeline_id == from_pipeline)
             statement = statement.where(Lead.pipeline_id == from_pipeline)
         if from_stage is not None:
+            selection = selection.where(Lead.pipeline_stage_id == from_stage)
             statement = statement.where(Lead.pipeline_stage_id == from_stage)
+        moved = [
+            (row[0], row[1], row[2]) for row in self.session.execute(selection.with_for_update())
+        ]
         self.session.execute(
             statement.values(pipeline_id=to.pipeline_id, pipeline_stage_id=to.id),
             execution_options={"synchronize_session": False},
         )
+        return moved
 
     def unset_defaults(self, except_id: int | None) -> None:
         statement = self.update(Pipeline).where(Pipeline.is_default.is_(True))

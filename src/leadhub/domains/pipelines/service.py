@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
+from leadhub.domains.events import service as events
+from leadhub.domains.events.schemas import Actor
 from leadhub.domains.pipelines.repository import PipelineRepository
 from leadhub.domains.pipelines.schemas import (
     MAX_STAGES,
@@ -93,7 +95,7 @@ def delete_pipeline(
     if target is not None and target.pipeline_id == pipeline.id:
         raise Invalid.field("move_to_stage_id", "The stage must belong to another pipeline.")
     if target is not None:
-        repo.move_leads(to=target, from_pipeline=pipeline.id, from_stage=None)
+        _move(repo, principal, target, from_pipeline=pipeline.id, from_stage=None)
     if pipeline.is_default:
         successor = repo.oldest(excluding=pipeline.id)
         if successor is not None:
@@ -172,7 +174,7 @@ def delete_stage(
     if target is not None and target.id == stage.id:
         raise Invalid.field("move_to_stage_id", "The leads must move to another stage.")
     if target is not None:
-        repo.move_leads(to=target, from_pipeline=None, from_stage=stage.id)
+        _move(repo, principal, target, from_pipeline=None, from_stage=stage.id)
     session.delete(stage)
     session.flush()
     _renumber(_ordered_stages(repo, pipeline_id))
@@ -222,6 +224,28 @@ def _apply_stage_fields(stage: PipelineStage, data: StageFields) -> None:
         stage.probability = 100
     elif stage.kind == "lost":
         stage.probability = 0
+
+
+def _move(
+    repo: PipelineRepository,
+    principal: Principal,
+    target: PipelineStage,
+    *,
+    from_pipeline: int | None,
+    from_stage: int | None,
+) -> None:
+    """Move the leads and record each move in its timeline."""
+    moved = repo.move_leads(to=target, from_pipeline=from_pipeline, from_stage=from_stage)
+    actor = Actor.of(principal)
+    for lead_id, pipeline_id, stage_id in moved:
+        events.record_changes(
+            repo.session,
+            repo.workspace_id,
+            lead_id,
+            actor=actor,
+            before={"pipeline_id": pipeline_id, "pipeline_stage_id": stage_id},
+            after={"pipeline_id": target.pipeline_id, "pipeline_stage_id": target.id},
+        )
 
 
 def _move_target(

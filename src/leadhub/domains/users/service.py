@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from leadhub.auth.passwords import MIN_LENGTH, hash_password
 from leadhub.auth.principal import Principal
 from leadhub.db.scoped import ScopedRepository
+from leadhub.domains.events import service as events
+from leadhub.domains.events.schemas import Actor
 from leadhub.domains.users.schemas import UserCreate, UserRead, UserUpdate
 from leadhub.errors import Invalid, NotFound
 from leadhub.kit.contact import InvalidEmail, normalize_email
@@ -119,9 +121,21 @@ def delete_user(session: Session, principal: Principal, user_id: int) -> None:
     user = _require(repo, user_id)
     if _is_last_owner(repo, user):
         raise Invalid.field("role", _LAST_OWNER)
+    assigned = session.scalars(
+        repo.select_columns(Lead, Lead.id).where(Lead.assigned_user_id == user.id)
+    ).all()
     session.execute(
         repo.update(Lead).where(Lead.assigned_user_id == user.id).values(assigned_user_id=None)
     )
+    for lead_id in assigned:
+        events.record_changes(
+            session,
+            principal.workspace_id,
+            lead_id,
+            actor=Actor.of(principal),
+            before={"assigned_user_id": user.id},
+            after={"assigned_user_id": None},
+        )
     session.delete(user)
     session.flush()
 

@@ -1,0 +1,1 @@
+"""What happened to leads: recorded with their changes, read as a timeline."""

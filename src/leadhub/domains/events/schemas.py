@@ -1,0 +1,51 @@
+"""What the event services take and give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from leadhub.auth.principal import Principal
+
+LEAD_CREATED = "lead_created"
+LEAD_UPDATED = "lead_updated"
+LEAD_DELETED = "lead_deleted"
+STAGE_CHANGED = "stage_changed"
+STATUS_CHANGED = "status_changed"
+LEAD_ASSIGNED = "lead_assigned"
+TAG_ADDED = "tag_added"
+TAG_REMOVED = "tag_removed"
+FORM_SUBMITTED = "form_submitted"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused an event: a user, an API key, or LeadHub itself (public pages, jobs)."""
+
+    kind: str
+    id: int | None = None
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        if principal.user_id is not None:
+            return cls("user", principal.user_id)
+        if principal.api_key_id is not None:
+            return cls("api_key", principal.api_key_id)
+        return SYSTEM
+
+
+SYSTEM = Actor("system")
+
+
+class EventRead(BaseModel):
+    id: int
+    lead_id: int
+    type: str
+    changes: dict[str, Any]
+    data: dict[str, Any]
+    actor_type: str
+    actor_id: int | None
+    created_at: datetime
