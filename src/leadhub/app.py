@@ -17,6 +17,7 @@ from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.native.app import MOUNT_PATH as NATIVE_PATH
 from leadhub.surfaces.native.app import create_native_app
 from leadhub.surfaces.public.app import FORMS_PATH, create_forms_app
+from leadhub.surfaces.web.app import create_web_app
 
 DESCRIPTION = (
     "LeadHub's native REST API. Authenticate with `Authorization: Bearer lh_…` or "
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for path, surface in surfaces:
         app.mount(path, surface)
     app.mount(FORMS_PATH, create_forms_app(runtime))
+    # Last: the web app answers every path the other surfaces do not.
+    app.mount("/", create_web_app(runtime))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import ALL, UnknownScope, canonical_set
 from leadhub.db.scoped import ScopedRepository
-from leadhub.errors import Invalid, Unauthorized
+from leadhub.errors import Invalid, NotFound, Unauthorized
 from leadhub.kit.clock import utcnow
 from leadhub.kit.tokens import random_token, sha256_hex
 from leadhub.models import ApiKey, Workspace
@@ -104,6 +105,40 @@ def authenticate(session: Session, raw_key: str | None) -> Authenticated:
         limiter_key=digest[:24],
         last_used_at=key.last_used_at,
     )
+
+
+class ApiKeyRead(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    rate_limit: int
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def list_keys(session: Session, principal: Principal) -> list[ApiKeyRead]:
+    """The workspace's keys, newest first (active and revoked; never the key itself)."""
+    repo = ScopedRepository(session, principal.workspace_id)
+    rows = session.scalars(repo.select(ApiKey).order_by(ApiKey.created_at.desc(), ApiKey.id.desc()))
+    return [ApiKeyRead.model_validate(row, from_attributes=True) for row in rows]
+
+
+def revoke(session: Session, principal: Principal, key_id: int) -> ApiKeyRead:
+    """Revoke a key: it stops working at once."""
+    key = ScopedRepository(session, principal.workspace_id).get(ApiKey, key_id)
+    if key is None:
+        raise NotFound.of("API key")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+    return ApiKeyRead.model_validate(key, from_attributes=True)
 
 
 def needs_touch(last_used_at: datetime | None) -> bool:

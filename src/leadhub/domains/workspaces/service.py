@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from leadhub.auth.principal import Principal
 from leadhub.domains.pipelines import service as pipelines
 from leadhub.errors import Invalid, NotFound
+from leadhub.kit.contact import is_valid_region
 from leadhub.kit.tokens import public_id
+from leadhub.kit.types import Text
 from leadhub.models import Workspace
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -51,3 +55,50 @@ def get(session: Session, workspace_id: int) -> Workspace:
     if workspace is None:
         raise NotFound.of("Workspace")
     return workspace
+
+
+class WorkspaceRead(BaseModel):
+    id: int
+    public_id: str
+    slug: str
+    name: str
+    is_agency: bool
+    default_region: str
+
+
+class WorkspaceUpdate(BaseModel):
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    slug: Text | None = Field(default=None, max_length=63)
+    default_region: Text | None = Field(default=None, min_length=2, max_length=2)
+
+
+def read(session: Session, principal: Principal) -> WorkspaceRead:
+    """The caller's workspace."""
+    return WorkspaceRead.model_validate(get(session, principal.workspace_id), from_attributes=True)
+
+
+def update(session: Session, principal: Principal, *, data: WorkspaceUpdate) -> WorkspaceRead:
+    """Rename the workspace, change its slug or its default phone region."""
+    workspace = get(session, principal.workspace_id)
+    errors: dict[str, list[str]] = {}
+    if data.name is not None and data.name.strip():
+        workspace.name = data.name.strip()
+    if data.slug is not None and data.slug.strip().lower() != workspace.slug:
+        slug = data.slug.strip().lower()
+        taken = session.scalar(select(Workspace.id).where(Workspace.slug == slug))
+        if not SLUG_PATTERN.match(slug):
+            errors["slug"] = ["The slug may contain only lower-case letters, digits and hyphens."]
+        elif taken is not None:
+            errors["slug"] = ["The slug has already been taken."]
+        else:
+            workspace.slug = slug
+    if data.default_region is not None:
+        region = data.default_region.strip().upper()
+        if not is_valid_region(region):
+            errors["default_region"] = ["The default region must be a country code such as US."]
+        else:
+            workspace.default_region = region
+    if errors:
+        raise Invalid(errors)
+    session.flush()
+    return WorkspaceRead.model_validate(workspace, from_attributes=True)

@@ -40,6 +40,10 @@ class RateLimiter:
         assert isinstance(storage, Storage)
         return storage
 
+    def exhausted(self, key: str, limit: int, seconds: int = 3600) -> bool:
+        """Whether the key's budget is spent, without spending any of it."""
+        return not self._strategy.test(RateLimitItemPerSecond(limit, seconds), key)
+
     def hit(self, key: str, limit: int, seconds: int = 3600) -> Budget:
         """Spend one request of the key's budget (`limit` per `seconds`) and say what is left."""
         item = RateLimitItemPerSecond(limit, seconds)

@@ -1,0 +1,1 @@
+"""The web app: the admin panel people work their leads in."""

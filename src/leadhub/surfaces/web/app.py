@@ -1,0 +1,37 @@
+"""The web app as a sub-application mounted at /, served on the same services as the API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from leadhub.surfaces.common.boundary import ErrorBoundary
+from leadhub.surfaces.common.runtime import Runtime
+from leadhub.surfaces.web import errors
+from leadhub.surfaces.web.render import STATIC
+from leadhub.surfaces.web.routes import auth, dashboard
+
+SESSION_COOKIE = "leadhub_session"
+SESSION_DAYS = 14
+ROUTERS = [auth.router, dashboard.router]
+
+
+def create_web_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.runtime = runtime
+    errors.install(app)
+    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    # Signed (itsdangerous), HttpOnly, SameSite=Lax; Secure whenever LeadHub is served over HTTPS.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=runtime.settings.effective_secret_key(),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_DAYS * 24 * 3600,
+        same_site="lax",
+        https_only=runtime.settings.effective_base_url.startswith("https://"),
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,108 @@
+"""Rendering pages: one template environment, the layout's context, small display filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from starlette.routing import NoMatchFound
+
+from leadhub.domains.users import signin
+from leadhub.domains.users.signin import Membership
+from leadhub.surfaces.web.session import MEMBERSHIPS_KEY, csrf_token, pop_flashes
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    route: str
+    icon: str
+    admin_only: bool = False
+
+
+# The sections of the app, in the sidebar's order; later areas add themselves here.
+NAV: list[NavItem] = [
+    NavItem("Dashboard", "dashboard", "▦"),
+    NavItem("Leads", "leads", "☰"),
+    NavItem("Pipelines", "pipelines", "⇶"),
+    NavItem("Forms", "forms", "✎"),
+    NavItem("Settings", "settings", "⚙"),
+]
+
+
+def page(
+    request: Request, name: str, user: Membership | None, *, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """A full page in the app's layout."""
+    context.update(
+        user=user,
+        csrf_token=csrf_token(request),
+        flashes=pop_flashes(request),
+        nav=_nav(request, user),
+        workspaces=_workspaces(request, user),
+    )
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def redirect(
+    request: Request, route: str, /, query: dict[str, Any] | None = None, **params: Any
+) -> RedirectResponse:
+    """A 303 to a named route (after a POST, so reloading does not repeat it)."""
+    url = str(request.url_for(route, **params).path)
+    if query:
+        url += "?" + urlencode(
+            {key: value for key, value in query.items() if value not in (None, "")}
+        )
+    return RedirectResponse(url, status_code=303)
+
+
+def _nav(request: Request, user: Membership | None) -> list[tuple[NavItem, str]]:
+    """The sections this person may open, with their paths (sections not served yet are left out)."""
+    if user is None:
+        return []
+    items = []
+    for item in NAV:
+        if item.admin_only and not user.is_admin:
+            continue
+        try:
+            items.append((item, request.url_for(item.route).path))
+        except NoMatchFound:
+            continue
+    return items
+
+
+def _workspaces(request: Request, user: Membership | None) -> list[Membership]:
+    if user is None:
+        return []
+    ids = request.session.get(MEMBERSHIPS_KEY) or [user.user_id]
+    if len(ids) < 2:
+        return [user]
+    runtime = request.app.state.runtime
+    with runtime.db.unit_of_work(write=False) as session:
+        return signin.memberships(session, ids)
+
+
+def _when(value: datetime | None, style: str = "datetime") -> str:
+    if value is None:
+        return "—"
+    if style == "date":
+        return value.strftime("%d %b %Y")
+    return value.strftime("%d %b %Y, %H:%M UTC")
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+templates.env.filters["when"] = _when
+templates.env.filters["money"] = _money

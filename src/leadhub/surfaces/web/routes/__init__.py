@@ -1,0 +1,1 @@
+"""Web app routes, one module per area."""
