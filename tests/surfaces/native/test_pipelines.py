@@ -162,3 +162,11 @@ def test_write_scope_allows_deleting_pipelines_but_read_does_not(
     assert (
         client.delete(f"{API}/{pipeline_id}/stages/{stages[3]}", headers=writer).status_code == 204
     )
+
+
+def test_a_blank_name_is_refused(client: TestClient, headers: dict[str, str]) -> None:
+    response = client.post(API, json={"name": "   "}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"name": ["The name field is required."]}
+    created = client.post(API, json={"name": "  Hiring  "}, headers=headers).json()["data"]
+    assert created["name"] == "Hiring"

@@ -23,6 +23,7 @@ from leadhub.models import ApiKey, Workspace
 
 KEY_PREFIX = "lh_"
 DEFAULT_RATE_LIMIT = 1000
+MAX_RATE_LIMIT = 1_000_000
 # last_used_at is a hint for people, not an audit log: write it at most this often per key.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -148,3 +149,20 @@ def needs_touch(last_used_at: datetime | None) -> bool:
 def touch(session: Session, key_id: int) -> None:
     """Record that the key was just used."""
     session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=utcnow()))
+
+
+def create_key(
+    session: Session, principal: Principal, *, name: str, scopes: list[str], rate_limit: int
+) -> CreatedKey:
+    """Make a key a person asked for: named, with the scopes picked (`*` for full access)."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["The name field is required."]
+    if not scopes:  # unlike the CLI, an empty pick is a mistake here, not a wish for everything
+        errors["scopes"] = ["Pick at least one scope, or full access."]
+    if not 1 <= rate_limit <= MAX_RATE_LIMIT:
+        errors["rate_limit"] = [f"The rate limit must be between 1 and {MAX_RATE_LIMIT:,}."]
+    if errors:
+        raise Invalid(errors)
+    granted = [ALL] if ALL in scopes else scopes
+    return create(session, principal.workspace_id, name=name, scopes=granted, rate_limit=rate_limit)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from leadhub.kit.types import RecordId, Text
+from leadhub.kit.types import Name, RecordId, Text
 from leadhub.models.lead import ATTRIBUTION_FIELDS
 
 FieldType = Literal["text", "email", "phone", "textarea", "select", "checkbox", "hidden"]
@@ -52,7 +52,7 @@ class FormField(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    name: Text = Field(max_length=64, description="Letters, digits, underscores.")
+    name: Name = Field(max_length=64, description="Letters, digits, underscores.")
     label: Text | None = Field(default=None, max_length=200)
     type: FieldType = "text"
     required: bool = False
@@ -89,7 +89,7 @@ class FormField(BaseModel):
 class FormFields(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    name: Name | None = Field(default=None, min_length=1, max_length=200)
     description: Text | None = Field(default=None, max_length=5000)
     fields: list[FormField] | None = Field(default=None, min_length=1, max_length=MAX_FIELDS)
     pipeline_id: RecordId | None = None
@@ -120,7 +120,7 @@ class FormFields(BaseModel):
 class FormCreate(FormFields):
     """A new form: a name and at least one field."""
 
-    name: Text = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     fields: list[FormField] = Field(min_length=1, max_length=MAX_FIELDS)
 
 

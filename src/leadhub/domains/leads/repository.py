@@ -180,3 +180,19 @@ class LeadRepository(ScopedRepository):
 
     def delete_lead(self, lead: Lead) -> None:
         self.session.delete(lead)
+
+    # -- bulk actions and list choices ------------------------------------------------------
+
+    def existing_ids(self, lead_ids: Sequence[int]) -> list[int]:
+        """The ids among these that name leads of this workspace, in id order."""
+        if not lead_ids:
+            return []
+        statement = (
+            self.select_columns(Lead, Lead.id).where(Lead.id.in_(set(lead_ids))).order_by(Lead.id)
+        )
+        return list(self.session.scalars(statement))
+
+    def labels_in_use(self, column: Any, limit: int) -> list[str]:
+        """The distinct values of a label column (source, status), alphabetically."""
+        statement = self.select_columns(Lead, column).distinct().order_by(column).limit(limit)
+        return [value for value in self.session.scalars(statement) if value]

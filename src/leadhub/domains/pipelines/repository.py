@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Row, func, select, union_all
 
 from leadhub.db.scoped import ScopedRepository
 from leadhub.kit.pagination import PageRequest
-from leadhub.models import Lead, Pipeline, PipelineStage
+from leadhub.models import Lead, Pipeline, PipelineStage, User
 
 
 class PipelineRepository(ScopedRepository):
@@ -81,3 +82,63 @@ class PipelineRepository(ScopedRepository):
 
     def has_pipelines(self) -> bool:
         return self.session.scalar(self.select_columns(Pipeline, Pipeline.id).limit(1)) is not None
+
+    # -- the board ----------------------------------------------------------------------------
+
+    def default_pipeline(self) -> Pipeline | None:
+        """The default pipeline, or the oldest when none is marked."""
+        statement = self.select(Pipeline).order_by(Pipeline.is_default.desc(), Pipeline.id)
+        return self.session.scalars(statement.limit(1)).first()
+
+    def stage_totals(self, stage_ids: Sequence[int]) -> dict[int, tuple[int, float]]:
+        """How many leads each stage holds and the sum of their values, in one query."""
+        if not stage_ids:
+            return {}
+        statement = (
+            self.select_columns(
+                Lead, Lead.pipeline_stage_id, func.count(), func.coalesce(func.sum(Lead.value), 0)
+            )
+            .where(Lead.pipeline_stage_id.in_(stage_ids))
+            .group_by(Lead.pipeline_stage_id)
+        )
+        return {
+            stage_id: (int(count), float(total))
+            for stage_id, count, total in self.session.execute(statement)
+        }
+
+    def newest_leads(self, limits: Mapping[int, int]) -> list[Row[Any]]:
+        """The newest leads of each stage up to its limit, with the owner's name, in one query.
+
+        One index-backed slice per stage (UNION ALL), so a stage holding many leads costs no
+        more than one holding few; each slice is wrapped so SQLite accepts its LIMIT.
+        """
+        slices = [
+            select(*self._card_columns())
+            .select_from(Lead)
+            .outerjoin(User, User.id == Lead.assigned_user_id)
+            .where(Lead.workspace_id == self.workspace_id, Lead.pipeline_stage_id == stage_id)
+            .order_by(Lead.created_at.desc(), Lead.id.desc())
+            .limit(limit)
+            .subquery()
+            for stage_id, limit in limits.items()
+            if limit > 0
+        ]
+        if not slices:
+            return []
+        statement = union_all(*(select(*part.c) for part in slices))
+        return list(self.session.execute(statement))
+
+    @staticmethod
+    def _card_columns() -> tuple[Any, ...]:
+        return (
+            Lead.id.label("id"),
+            Lead.pipeline_stage_id.label("stage_id"),
+            Lead.first_name.label("first_name"),
+            Lead.last_name.label("last_name"),
+            Lead.email.label("email"),
+            Lead.company.label("company"),
+            Lead.value.label("value"),
+            Lead.assigned_user_id.label("owner_id"),
+            User.name.label("owner_name"),
+            Lead.created_at.label("created_at"),
+        )

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from leadhub.kit.types import Text
+from leadhub.kit.types import Name
 
 StageKind = Literal["open", "won", "lost"]
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="#RRGGBB")]
@@ -17,7 +17,7 @@ MAX_STAGES = 50
 class StageFields(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    name: Name | None = Field(default=None, min_length=1, max_length=200)
     position: int | None = Field(default=None, ge=0, le=MAX_STAGES)
     kind: StageKind | None = Field(default=None, description="open, won or lost")
     probability: int | None = Field(default=None, ge=0, le=100, description="For open stages.")
@@ -25,7 +25,7 @@ class StageFields(BaseModel):
 
 
 class StageCreate(StageFields):
-    name: Text = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
 
 
 class StageUpdate(StageFields):
@@ -48,14 +48,14 @@ class StageRead(BaseModel):
 class PipelineFields(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    name: Name | None = Field(default=None, min_length=1, max_length=200)
     is_default: bool | None = None
 
 
 class PipelineCreate(PipelineFields):
     """A pipeline; without `stages` it gets the standard ones (New … Won, Lost)."""
 
-    name: Text = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     stages: list[StageCreate] | None = Field(default=None, max_length=MAX_STAGES)
 
 

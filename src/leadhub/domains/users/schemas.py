@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from leadhub.auth.passwords import MIN_LENGTH
-from leadhub.kit.types import Text
+from leadhub.kit.types import Name, Text
 
 Role = Literal["owner", "admin", "member"]
 
@@ -16,7 +16,7 @@ Role = Literal["owner", "admin", "member"]
 class UserFields(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    name: Name | None = Field(default=None, min_length=1, max_length=200)
     email: Text | None = Field(default=None, max_length=254)
     role: Role | None = None
     is_active: bool | None = None
@@ -26,7 +26,7 @@ class UserFields(BaseModel):
 class UserCreate(UserFields):
     """A new member; the password is write-only."""
 
-    name: Text = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     email: Text = Field(max_length=254)
     password: Text = Field(min_length=MIN_LENGTH, max_length=200)
 

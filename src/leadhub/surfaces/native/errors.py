@@ -23,8 +23,8 @@ from leadhub.errors import (
     RateLimited,
     Unauthorized,
 )
+from leadhub.surfaces.common.messages import field_errors
 from leadhub.surfaces.native.envelopes import ErrorEnvelope
-from leadhub.surfaces.native.messages import field_errors
 
 log = logging.getLogger("leadhub.native")
 

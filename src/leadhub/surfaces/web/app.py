@@ -10,11 +10,18 @@ from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.web import errors
 from leadhub.surfaces.web.render import STATIC
-from leadhub.surfaces.web.routes import auth, dashboard
+from leadhub.surfaces.web.routes import auth, dashboard, forms, leads, pipelines, settings
 
 SESSION_COOKIE = "leadhub_session"
 SESSION_DAYS = 14
-ROUTERS = [auth.router, dashboard.router]
+ROUTERS = [
+    auth.router,
+    dashboard.router,
+    pipelines.router,
+    forms.router,
+    leads.router,
+    settings.router,
+]
 
 
 def create_web_app(runtime: Runtime) -> FastAPI:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from starlette.routing import NoMatchFound
 
 from leadhub.domains.users import signin
@@ -54,11 +55,33 @@ def page(
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
+def path_for(request: Request, route: str, /, **params: Any) -> str:
+    """The path of one of the web app's own named routes.
+
+    `request.url_for` would search every mounted surface, and the API (mounted first) has routes of
+    the same names; the web app resolves names in its own router only.
+    """
+    return str(request.app.url_path_for(route, **params))
+
+
+def path_or_none(request: Request, route: str, /, **params: Any) -> str | None:
+    """The path of a page that may not be served yet (areas arrive one by one), or None."""
+    try:
+        return path_for(request, route, **params)
+    except NoMatchFound:
+        return None
+
+
+@pass_context
+def _url_for(context: Any, route: str, /, **params: Any) -> str:
+    return path_for(context["request"], route, **params)
+
+
 def redirect(
     request: Request, route: str, /, query: dict[str, Any] | None = None, **params: Any
 ) -> RedirectResponse:
     """A 303 to a named route (after a POST, so reloading does not repeat it)."""
-    url = str(request.url_for(route, **params).path)
+    url = path_for(request, route, **params)
     if query:
         url += "?" + urlencode(
             {key: value for key, value in query.items() if value not in (None, "")}
@@ -67,17 +90,16 @@ def redirect(
 
 
 def _nav(request: Request, user: Membership | None) -> list[tuple[NavItem, str]]:
-    """The sections this person may open, with their paths (sections not served yet are left out)."""
+    """The sections this person may open, with their paths (sections not served yet left out)."""
     if user is None:
         return []
     items = []
     for item in NAV:
         if item.admin_only and not user.is_admin:
             continue
-        try:
-            items.append((item, request.url_for(item.route).path))
-        except NoMatchFound:
-            continue
+        href = path_or_none(request, item.route)
+        if href is not None:
+            items.append((item, href))
     return items
 
 
@@ -104,5 +126,6 @@ def _money(value: float | None) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
+templates.env.globals["url_for"] = _url_for
 templates.env.filters["when"] = _when
 templates.env.filters["money"] = _money

@@ -7,6 +7,7 @@ from typing import Any
 
 _TEMPLATES = {
     "missing": "The {label} field is required.",
+    "blank": "The {label} field is required.",
     "string_type": "The {label} field must be a string.",
     "int_type": "The {label} field must be an integer.",
     "int_parsing": "The {label} field must be an integer.",

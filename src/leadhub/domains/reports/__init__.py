@@ -1,0 +1,1 @@
+"""Reports: counts of leads, stages and submissions for the dashboard."""

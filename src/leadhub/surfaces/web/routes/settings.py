@@ -1,0 +1,34 @@
+"""Settings: the overview page, and every settings section's routes under /settings."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from leadhub.surfaces.web.routes import (
+    settings_integrations,
+    settings_keys,
+    settings_tags,
+    settings_users,
+    settings_workspace,
+)
+from leadhub.surfaces.web.routes.settings_common import settings_page
+from leadhub.surfaces.web.session import CurrentUser
+
+router = APIRouter()
+
+
+@router.get("/settings", response_class=HTMLResponse, name="settings")
+def settings_index(request: Request, user: CurrentUser) -> HTMLResponse:
+    """The settings sections this person may use."""
+    return settings_page(request, "settings/index.html", user, section=None)
+
+
+for section_router in (
+    settings_workspace.router,
+    settings_users.router,
+    settings_keys.router,
+    settings_integrations.router,
+    settings_tags.router,
+):
+    router.include_router(section_router)
