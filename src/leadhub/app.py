@@ -26,15 +26,30 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    """The whole LeadHub node for these settings (tests build their own)."""
+def create_app(
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
+    *,
+    consume_jobs: bool = False,
+) -> FastAPI:
+    """The whole LeadHub node for these settings (tests build their own).
+
+    With `consume_jobs`, the job consumer runs in this process while it serves (`leadhub serve`).
+    """
     settings = settings or Settings()
     runtime = runtime or Runtime.build(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        runtime.close()
+        if consume_jobs:
+            runtime.jobs.start_consumer()
+        try:
+            yield
+        finally:
+            if consume_jobs:
+                # Jobs in flight finish; the ones that cannot return to pending for the sweep.
+                runtime.jobs.stop_consumer()
+            runtime.close()
 
     app = FastAPI(
         title="LeadHub",
@@ -69,5 +84,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 
 def create_app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory` workers: settings come from the environment."""
-    return create_app(Settings())
+    """Factory for `leadhub serve` workers: settings from the environment, jobs consumed here."""
+    return create_app(Settings(), consume_jobs=True)

@@ -100,6 +100,23 @@ def serve(
 
 
 @app.command()
+def worker(
+    workers: Annotated[int, typer.Option(min=1, help="Worker threads.")] = 4,
+) -> None:
+    """Consume background jobs (with LEADHUB_REDIS_URL, on any number of machines)."""
+    from leadhub.surfaces.common.runtime import Runtime
+
+    settings = Settings()
+    runtime = Runtime.build(settings)
+    upgrade(runtime.db.engine)
+    try:
+        runtime.jobs.submit_sweep()  # whatever waited while no worker ran
+        runtime.jobs.consumer(workers).run()
+    finally:
+        runtime.close()
+
+
+@app.command()
 def migrate() -> None:
     """Upgrade the database schema to the latest version."""
     settings = Settings()

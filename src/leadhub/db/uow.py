@@ -6,13 +6,18 @@ flush.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from leadhub.db import outbox
 from leadhub.db.engine import make_engine
+
+Dispatcher = Callable[[list[tuple[int, float]]], None]
+log = logging.getLogger("leadhub.jobs")
 
 
 class Database:
@@ -24,6 +29,11 @@ class Database:
         writer_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False)
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # Who receives the ids of jobs once the transaction that wrote them commits.
+        self.dispatcher: Dispatcher | None = None
+        for factory in (self._writer, self._reader):
+            event.listen(factory, "after_commit", self._hand_over)
+            event.listen(factory, "after_rollback", outbox.take)
 
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
@@ -37,6 +47,15 @@ class Database:
             raise
         finally:
             session.close()
+
+    def _hand_over(self, session: Session) -> None:
+        jobs = outbox.take(session)
+        if not jobs:
+            return
+        if self.dispatcher is None:  # the sweeper of a running node will find them
+            log.warning("no job dispatcher: %d job(s) wait for the next sweep", len(jobs))
+            return
+        self.dispatcher(jobs)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -7,6 +7,7 @@ from leadhub.models.event import LeadEvent
 from leadhub.models.form import Form, FormSubmission
 from leadhub.models.grant import AgencyGrant
 from leadhub.models.integration import Integration
+from leadhub.models.job import Job
 from leadhub.models.lead import Lead, LeadTag
 from leadhub.models.pipeline import Pipeline, PipelineStage
 from leadhub.models.tag import Tag
@@ -21,6 +22,7 @@ __all__ = [
     "Form",
     "FormSubmission",
     "Integration",
+    "Job",
     "Lead",
     "LeadEvent",
     "LeadTag",

@@ -21,8 +21,11 @@ from leadhub.domains.events.schemas import (
     Actor,
     EventRead,
 )
+from leadhub.domains.jobs import service as jobs
 from leadhub.kit.pagination import Page, PageRequest
 from leadhub.models import LeadEvent
+
+DISPATCH_KIND = "events.dispatch"
 
 
 def record(
@@ -36,7 +39,7 @@ def record(
     data: Mapping[str, Any] | None = None,
 ) -> None:
     """Record one event of a lead (in the caller's unit of work)."""
-    ScopedRepository(session, workspace_id).add(
+    event = ScopedRepository(session, workspace_id).add(
         LeadEvent(
             lead_id=lead_id,
             type=kind,
@@ -48,6 +51,9 @@ def record(
             actor_id=actor.id,
         )
     )
+    session.flush()
+    # Automations and webhooks react after commit, in a job: never inside the request.
+    jobs.enqueue(session, DISPATCH_KIND, {"event_id": event.id}, workspace_id=workspace_id)
 
 
 def record_changes(

@@ -1,4 +1,4 @@
-"""What one node holds while it runs: settings, database, rate limiter, secret box."""
+"""What one node holds while it runs: settings, database, rate limiter, secret box, job queue."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from leadhub.config import Settings
 from leadhub.db.uow import Database
+from leadhub.jobs.queue import JobQueue
+from leadhub.jobs.runner import Capabilities
 from leadhub.kit.crypto import SecretBox
 from leadhub.surfaces.common.ratelimit import RateLimiter
 
@@ -17,9 +19,17 @@ class Runtime:
     limiter: RateLimiter
     # Built from the settings' secret key; services that store secrets receive it explicitly.
     secret_box: SecretBox = field(init=False, repr=False)
+    # Jobs written by this node's transactions go to this queue once they commit.
+    jobs: JobQueue = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.secret_box = SecretBox(self.settings.effective_secret_key())
+        capabilities = Capabilities(
+            secret_box=self.secret_box,
+            allow_private_targets=self.settings.webhook_allow_private,
+            base_url=self.settings.effective_base_url,
+        )
+        self.jobs = JobQueue(self.settings, self.db, capabilities)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-import pygal  # type: ignore[import-untyped]
+import pygal
 from markupsafe import Markup
-from pygal.style import Style  # type: ignore[import-untyped]
+from pygal.style import Style
 
 from leadhub.domains.reports.schemas import Count, FormCount, Funnel, LeadsOverTime
 

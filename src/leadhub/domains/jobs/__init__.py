@@ -1,0 +1,1 @@
+"""Background jobs: the outbox, handlers, retries with backoff."""

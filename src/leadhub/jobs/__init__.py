@@ -1,0 +1,1 @@
+"""The job queue: huey from the settings, the runner, the embedded consumer, the sweeper."""

@@ -1,0 +1,110 @@
+"""The job queue of one node: huey on a SQLite file in the data directory, or on Redis.
+
+Only job ids travel through huey; the `jobs` table is the truth. A periodic sweep hands over jobs
+whose hand-over was lost (a crash right after commit) and jobs whose worker died.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
+
+import leadhub.domains.tasks  # noqa: F401  (registers every domain's job handlers)
+from leadhub.config import Settings
+from leadhub.db.uow import Database
+from leadhub.domains.jobs import service as jobs
+from leadhub.jobs.runner import Capabilities, Outcome, run_one
+
+log = logging.getLogger("leadhub.jobs")
+CONSUMER_WORKERS = 2
+
+
+class _EmbeddedConsumer(Consumer):  # type: ignore[misc]
+    """A consumer inside `leadhub serve`: the server owns the signals and the shutdown."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+class JobQueue:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        capabilities: Capabilities,
+        *,
+        immediate: bool = False,
+    ) -> None:
+        self.db = db
+        self.capabilities = capabilities
+        self.huey = self._make_huey(settings, immediate)
+        self._task = self.huey.task(name="leadhub.run_job")(self.execute)
+        self.huey.periodic_task(crontab(minute="*"), name="leadhub.sweep")(self.sweep)
+        self._consumer: Consumer | None = None
+        db.dispatcher = self.dispatch
+
+    @staticmethod
+    def _make_huey(settings: Settings, immediate: bool) -> Huey:
+        if settings.redis_url:
+            return RedisHuey("leadhub", url=settings.redis_url, immediate=immediate)
+        path = Path(settings.ensure_data_dir()) / "jobs.db"
+        return SqliteHuey("leadhub", filename=str(path), immediate=immediate)
+
+    def dispatch(self, enqueued: list[tuple[int, float]]) -> None:
+        """Hand committed jobs to the queue (called after the commit that wrote them)."""
+        for job_id, delay in enqueued:
+            self.submit(job_id, delay)
+
+    def submit(self, job_id: int, delay: float = 0) -> None:
+        try:
+            if delay > 0:
+                self._task.schedule((job_id,), delay=delay)
+            else:
+                self._task(job_id)
+        except Exception:  # the sweep hands it over later; the cause has committed already
+            log.exception("could not hand job %s to the queue", job_id)
+
+    def execute(self, job_id: int) -> Outcome:
+        return run_one(self.db, job_id, self.capabilities, retry=self.submit)
+
+    def sweep(self) -> int:
+        """Hand over every job that should be running; answers how many."""
+        with self.db.unit_of_work() as session:
+            due = jobs.due(session)
+        for job_id in due:
+            self.submit(job_id)
+        return len(due)
+
+    def run_pending(self) -> list[Outcome]:
+        """Run every due job now, in this thread (tests and the `jobs run` command)."""
+        with self.db.unit_of_work() as session:
+            due = jobs.due(session)
+        return [self.execute(job_id) for job_id in due]
+
+    def start_consumer(self, workers: int = CONSUMER_WORKERS, **options: Any) -> None:
+        """Consume in background threads of this process (the embedded default)."""
+        self._consumer = _EmbeddedConsumer(
+            self.huey, workers=workers, worker_type="thread", **options
+        )
+        self._consumer.start()
+        self.submit_sweep()
+
+    def submit_sweep(self) -> None:
+        try:
+            self.sweep()
+        except Exception:
+            log.exception("job sweep failed")
+
+    def stop_consumer(self) -> None:
+        """Let jobs in flight finish (their rows return to pending if they cannot)."""
+        if self._consumer is not None:
+            self._consumer.stop(graceful=True)
+            self._consumer = None
+
+    def consumer(self, workers: int) -> Consumer:
+        """A standalone consumer for `leadhub worker` (it handles its own signals)."""
+        return Consumer(self.huey, workers=workers, worker_type="thread")

@@ -1,0 +1,76 @@
+"""Running one job: claim its row, run its handler in a unit of work that also completes it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from leadhub.db.uow import Database
+from leadhub.domains.jobs import registry
+from leadhub.domains.jobs import service as jobs
+from leadhub.domains.jobs.registry import JobContext, PermanentFailure
+from leadhub.kit.crypto import SecretBox
+from leadhub.models import Job
+
+log = logging.getLogger("leadhub.jobs")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What the node lends every handler."""
+
+    secret_box: SecretBox
+    allow_private_targets: bool
+    base_url: str
+
+
+Outcome = str  # "done", "retry", "failed" or "skipped"
+
+
+def run_one(
+    db: Database,
+    job_id: int,
+    capabilities: Capabilities,
+    retry: Callable[[int, float], None],
+) -> Outcome:
+    """Run the job if it is due and nobody else runs it; schedule its retry if it fails."""
+    with db.unit_of_work() as session:
+        job = jobs.claim(session, job_id)
+        if job is None:
+            return "skipped"
+        kind, payload, workspace_id, attempt = (
+            job.kind,
+            dict(job.payload),
+            job.workspace_id,
+            job.attempts,
+        )
+    handle = registry.lookup(kind)
+    try:
+        # The work and the job's completion commit together: a crash leaves neither.
+        with db.unit_of_work() as session:
+            if handle is None:
+                raise PermanentFailure(f"no handler for jobs of kind {kind!r}")
+            context = JobContext(
+                session=session,
+                job_id=job_id,
+                workspace_id=workspace_id,
+                attempt=attempt,
+                secret_box=capabilities.secret_box,
+                allow_private_targets=capabilities.allow_private_targets,
+                base_url=capabilities.base_url,
+            )
+            handle(context, payload)
+            done = session.get(Job, job_id)
+            if done is not None:
+                jobs.finish(session, done)
+    except Exception as exc:  # every failure is recorded; none escapes into the worker
+        permanent = isinstance(exc, PermanentFailure)
+        log.warning("job %s (%s) attempt %s failed: %r", job_id, kind, attempt, exc)
+        with db.unit_of_work() as session:
+            delay = jobs.fail(session, job_id, f"{type(exc).__name__}: {exc}", permanent=permanent)
+        if delay is None:
+            return "failed"
+        retry(job_id, delay)
+        return "retry"
+    return "done"

@@ -1,0 +1,141 @@
+"""Real consumers: inside `leadhub serve`, and `leadhub worker` processes (killed; on Redis)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from leadhub.config import Settings
+from leadhub.db.uow import Database
+from leadhub.domains.jobs import service as jobs
+from leadhub.jobs.queue import JobQueue
+from leadhub.jobs.runner import Capabilities
+from leadhub.kit.clock import utcnow
+from leadhub.kit.crypto import SecretBox
+from leadhub.models import Job, Tag
+from tests.factories import Workspace, make_key
+from tests.jobs import handlers  # noqa: F401
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+BOOT = (
+    "import sys, tests.jobs.handlers; from leadhub.cli.main import main; "
+    "sys.argv = ['leadhub', 'worker', '--workers', '2']; main()"
+)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def statuses(db: Database) -> list[tuple[str, int]]:
+    with db.unit_of_work(write=False) as session:
+        return [(row.status, row.attempts) for row in session.scalars(select(Job).order_by(Job.id))]
+
+
+def tag_count(db: Database) -> int:
+    with db.unit_of_work(write=False) as session:
+        return int(session.scalar(select(func.count()).select_from(Tag)) or 0)
+
+
+def producer(db: Database, data_dir: Path, redis_url: str | None = None) -> JobQueue:
+    settings = Settings(data_dir=data_dir, redis_url=redis_url, secret_key="test-secret")
+    capabilities = Capabilities(SecretBox("test-secret"), allow_private_targets=True, base_url="")
+    return JobQueue(settings, db, capabilities)
+
+
+@contextmanager
+def worker(
+    database_url: str, data_dir: Path, redis_url: str | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADHUB_")}
+    env.update(
+        LEADHUB_DATABASE_URL=database_url,
+        LEADHUB_DATA_DIR=str(data_dir),
+        LEADHUB_SECRET_KEY="test-secret",
+    )
+    if redis_url:
+        env["LEADHUB_REDIS_URL"] = redis_url
+    log = (data_dir / f"worker-{time.monotonic_ns()}.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-c", BOOT], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
+
+
+def test_leadhub_serve_consumes_jobs_itself(
+    live_server: str, db: Database, workspace: Workspace
+) -> None:
+    key = make_key(db, workspace)
+    response = httpx.post(
+        f"{live_server}/api/v1/leads",
+        json={"first_name": "Ann"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 201
+    wait_for(lambda: statuses(db) == [("done", 1)])
+
+
+def test_a_job_killed_mid_run_is_done_exactly_once_after_restart(
+    database_url: str, db: Database, workspace: Workspace, tmp_path: Path
+) -> None:
+    queue = producer(db, tmp_path)
+    with worker(database_url, tmp_path) as first:
+        with db.unit_of_work() as session:
+            job_id = jobs.enqueue(
+                session, "test.tag", {"name": "once", "sleep": 30}, workspace_id=workspace.id
+            ).id
+        wait_for(lambda: statuses(db) == [("running", 1)])
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert tag_count(db) == 0  # the work died with its uncommitted transaction
+    with db.unit_of_work() as session:  # time passes: the lease of the dead worker runs out
+        row = session.get(Job, job_id)
+        assert row is not None
+        row.started_at = utcnow() - jobs.LEASE
+        row.payload = {"name": "once", "sleep": 0}
+    with worker(database_url, tmp_path):
+        wait_for(lambda: statuses(db) == [("done", 2)])
+    assert tag_count(db) == 1
+    assert queue.huey is not None
+
+
+def test_two_workers_share_the_redis_queue_and_run_each_job_once(
+    database_url: str, db: Database, workspace: Workspace, tmp_path: Path, redis_url: str
+) -> None:
+    queue = producer(db, tmp_path, redis_url)
+    queue.huey.flush()
+    with worker(database_url, tmp_path, redis_url), worker(database_url, tmp_path, redis_url):
+        with db.unit_of_work() as session:
+            for number in range(20):
+                jobs.enqueue(
+                    session, "test.tag", {"name": f"tag-{number}"}, workspace_id=workspace.id
+                )
+        wait_for(lambda: [status for status, _ in statuses(db)] == ["done"] * 20, timeout=40)
+    assert all(attempts == 1 for _, attempts in statuses(db))
+    assert tag_count(db) == 20
