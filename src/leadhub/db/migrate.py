@@ -18,7 +18,7 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema up to `revision`; safe to run on every start."""
     config = alembic_config(engine)
     with engine.begin() as connection:

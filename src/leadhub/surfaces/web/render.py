@@ -37,6 +37,8 @@ NAV: list[NavItem] = [
     NavItem("Leads", "leads", "☰"),
     NavItem("Pipelines", "pipelines", "⇶"),
     NavItem("Forms", "forms", "✎"),
+    NavItem("Automations", "automations", "⚡"),
+    NavItem("Webhooks", "webhooks", "↗", admin_only=True),
     NavItem("Settings", "settings", "⚙"),
 ]
 
