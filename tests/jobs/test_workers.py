@@ -34,7 +34,7 @@ BOOT = (
 )
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -136,6 +136,6 @@ def test_two_workers_share_the_redis_queue_and_run_each_job_once(
                 jobs.enqueue(
                     session, "test.tag", {"name": f"tag-{number}"}, workspace_id=workspace.id
                 )
-        wait_for(lambda: [status for status, _ in statuses(db)] == ["done"] * 20, timeout=40)
+        wait_for(lambda: [status for status, _ in statuses(db)] == ["done"] * 20, timeout=90)
     assert all(attempts == 1 for _, attempts in statuses(db))
     assert tag_count(db) == 20

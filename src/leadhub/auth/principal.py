@@ -15,6 +15,9 @@ class Principal:
     scopes: frozenset[str]
     api_key_id: int | None = None
     user_id: int | None = None
+    # Set when an automation acts: its events name it and carry how deep the chain has gone.
+    automation_id: int | None = None
+    automation_depth: int = 0
 
     def allows(self, scope: str) -> bool:
         return satisfies(self.scopes, canonical(scope))

@@ -2,6 +2,7 @@
 
 from leadhub.models.apikey import ApiKey
 from leadhub.models.automation import Automation
+from leadhub.models.automation_run import AutomationCursor, AutomationRun
 from leadhub.models.credits import CreditEntry
 from leadhub.models.event import LeadEvent
 from leadhub.models.form import Form, FormSubmission
@@ -12,12 +13,15 @@ from leadhub.models.lead import Lead, LeadTag
 from leadhub.models.pipeline import Pipeline, PipelineStage
 from leadhub.models.tag import Tag
 from leadhub.models.user import User
+from leadhub.models.webhook import Webhook, WebhookDelivery
 from leadhub.models.workspace import Workspace
 
 __all__ = [
     "AgencyGrant",
     "ApiKey",
     "Automation",
+    "AutomationCursor",
+    "AutomationRun",
     "CreditEntry",
     "Form",
     "FormSubmission",
@@ -30,5 +34,7 @@ __all__ = [
     "PipelineStage",
     "Tag",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "Workspace",
 ]

@@ -20,16 +20,24 @@ TAG_ADDED = "tag_added"
 TAG_REMOVED = "tag_removed"
 FORM_SUBMITTED = "form_submitted"
 
+AUTOMATION = "automation"
+# Where an event caused by an automation records how many automations led to it.
+DEPTH_KEY = "automation_depth"
+
 
 @dataclass(frozen=True)
 class Actor:
-    """Who caused an event: a user, an API key, or LeadHub itself (public pages, jobs)."""
+    """Who caused an event: a user, an API key, an automation (with the depth of its chain),
+    or LeadHub itself (public pages, jobs)."""
 
     kind: str
     id: int | None = None
+    depth: int = 0
 
     @classmethod
     def of(cls, principal: Principal) -> Actor:
+        if principal.automation_id is not None:
+            return cls(AUTOMATION, principal.automation_id, principal.automation_depth)
         if principal.user_id is not None:
             return cls("user", principal.user_id)
         if principal.api_key_id is not None:

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from leadhub.auth.principal import Principal
 from leadhub.db.scoped import ScopedRepository
 from leadhub.domains.events.schemas import (
+    AUTOMATION,
+    DEPTH_KEY,
     LEAD_ASSIGNED,
     LEAD_UPDATED,
     STAGE_CHANGED,
@@ -46,7 +48,7 @@ def record(
             changes={
                 key: [_plain(old), _plain(new)] for key, (old, new) in (changes or {}).items()
             },
-            data={key: _plain(value) for key, value in (data or {}).items()},
+            data={key: _plain(value) for key, value in {**(data or {}), **_depth(actor)}.items()},
             actor_type=actor.kind,
             actor_id=actor.id,
         )
@@ -114,6 +116,11 @@ def timeline(
     rows, total = repo.page_of(statement, page)
     items = [EventRead.model_validate(row, from_attributes=True) for row in rows]
     return Page(items=items, total=total, request=page)
+
+
+def _depth(actor: Actor) -> dict[str, int]:
+    """An automation's events carry the depth of its chain, so loops can be cut."""
+    return {DEPTH_KEY: actor.depth} if actor.kind == AUTOMATION else {}
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,9 @@ from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.native import errors
 from leadhub.surfaces.native.routes import (
     automations,
+    facebook,
     forms,
+    google,
     health,
     inbound,
     integrations,
@@ -18,6 +20,7 @@ from leadhub.surfaces.native.routes import (
     pipelines,
     tags,
     users,
+    webhooks,
 )
 
 MOUNT_PATH = "/api"
@@ -30,7 +33,10 @@ ROUTERS = (
     forms.router,
     automations.router,
     integrations.router,
+    webhooks.router,
     inbound.router,
+    facebook.router,
+    google.router,
 )
 
 

@@ -10,17 +10,28 @@ from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.web import errors
 from leadhub.surfaces.web.render import STATIC
-from leadhub.surfaces.web.routes import auth, dashboard, forms, leads, pipelines, settings
+from leadhub.surfaces.web.routes import (
+    auth,
+    automations,
+    dashboard,
+    forms,
+    leads,
+    pipelines,
+    settings,
+    webhooks,
+)
 
 SESSION_COOKIE = "leadhub_session"
 SESSION_DAYS = 14
 ROUTERS = [
     auth.router,
+    automations.router,
     dashboard.router,
     pipelines.router,
     forms.router,
     leads.router,
     settings.router,
+    webhooks.router,
 ]
 
 

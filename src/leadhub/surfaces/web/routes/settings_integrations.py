@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from leadhub.domains.integrations import connectors
 from leadhub.domains.integrations import service as integrations
 from leadhub.domains.integrations.schemas import (
     IntegrationCreate,
@@ -155,6 +156,29 @@ def set_active(
     return redirect(request, "settings_integrations")
 
 
+@router.post("/{integration_id}/test", dependencies=[Csrf], name="settings_integration_test")
+def test_connection(
+    request: Request,
+    user: AdminUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    integration_id: IntegrationId,
+) -> Response:
+    """Connect to the provider with the stored settings and say how it went."""
+    outcome = connectors.test_connection(
+        session,
+        user.principal(),
+        integration_id,
+        secret_box=runtime.secret_box,
+        allow_private=runtime.settings.webhook_allow_private,
+    )
+    if outcome.ok:
+        flash(request, f"The connection works. {outcome.message}")
+    else:
+        flash(request, f"The connection failed: {outcome.message}", "error")
+    return redirect(request, "settings_integration_edit", integration_id=integration_id)
+
+
 @router.post("/{integration_id}/delete", dependencies=[Csrf], name="settings_integration_delete")
 def delete_integration(
     request: Request,
@@ -244,4 +268,5 @@ def _form(
         values=values,
         errors=errors,
         other_errors=others,
+        base_url=str(request.base_url).rstrip("/"),
     )

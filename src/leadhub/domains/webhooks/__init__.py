@@ -1,0 +1,1 @@
+"""Outbound webhooks: lead events POSTed to subscribers' URLs, signed, retried, logged."""
