@@ -10,6 +10,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute, Mount
 
 HEALTH_PATH = "/api/v1/health"
+# Provider callbacks (Facebook, Google) authenticate with their own signature or key.
+CALLBACK_PREFIX = "/api/integrations/"
 _PARAMETER = re.compile(r"\{[^}]+\}")
 
 
@@ -32,7 +34,11 @@ def api_operations(app: FastAPI) -> list[Operation]:
 
 
 def authenticated_operations(app: FastAPI) -> list[Operation]:
-    return [op for op in api_operations(app) if op.path != HEALTH_PATH]
+    return [
+        op
+        for op in api_operations(app)
+        if op.path != HEALTH_PATH and not op.path.startswith(CALLBACK_PREFIX)
+    ]
 
 
 def _operations(routes: list[BaseRoute], prefix: str) -> list[Operation]:

@@ -15,9 +15,7 @@ router = APIRouter(
     prefix="/integrations/google",
     tags=["Google Ads lead forms"],
     responses=ERROR_RESPONSES,
-    # Provider callbacks, authenticated by their own token, signature or key (see the README),
-    # not operations of the API a key calls: kept out of the OpenAPI document.
-    include_in_schema=False,
+    # Provider callbacks: authenticated by their own token, signature or key, not an API key.
 )
 IntegrationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
