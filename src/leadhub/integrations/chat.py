@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from typing import Any
 
 from leadhub.integrations import http
-
-SIGNATURE_HEADER = "X-LeadHub-Signature"
+from leadhub.kit.signing import SIGNATURE_HEADER, signature
 
 
 def post_to_slack(webhook_url: str, text: str, *, allow_private: bool) -> None:
@@ -26,10 +23,6 @@ def call_webhook(
     body = json.dumps(payload, separators=(",", ":"), default=str).encode()
     headers = {"Content-Type": "application/json"}
     if signing_secret:
-        stamp = str(int(time.time()))
-        digest = hmac.new(
-            signing_secret.encode(), stamp.encode() + b"." + body, hashlib.sha256
-        ).hexdigest()
-        headers[SIGNATURE_HEADER] = f"t={stamp},v1={digest}"
+        headers[SIGNATURE_HEADER] = signature(signing_secret, int(time.time()), body)
     response = http.request("POST", url, allow_private=allow_private, content=body, headers=headers)
     return response.status_code

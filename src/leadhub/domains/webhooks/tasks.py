@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from typing import Any
@@ -18,6 +16,7 @@ from leadhub.domains.webhooks import service as webhooks
 from leadhub.domains.webhooks.repository import WebhookRepository
 from leadhub.kit.clock import utcnow
 from leadhub.kit.net import TargetRefused, check_target
+from leadhub.kit.signing import SIGNATURE_HEADER, signature
 from leadhub.models import Job, LeadEvent, Webhook, WebhookDelivery
 
 TIMEOUT_SECONDS = 10.0
@@ -68,13 +67,6 @@ def event_body(context: JobContext, event: LeadEvent) -> dict[str, Any]:
     }
 
 
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`."""
-    signed = f"{timestamp}.".encode() + body
-    digest = hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
-
-
 @handler(webhooks.DELIVER_KIND)
 def deliver(context: JobContext, payload: dict[str, Any]) -> None:
     """POST the delivery's body; a non-2xx answer or a network error is retried with backoff."""
@@ -110,7 +102,7 @@ def _send(context: JobContext, hook: Webhook, delivery: WebhookDelivery) -> None
         "User-Agent": USER_AGENT,
         "X-LeadHub-Event": delivery.event,
         "X-LeadHub-Delivery": str(delivery.id),
-        "X-LeadHub-Signature": signature(secret, int(time.time()), body),
+        SIGNATURE_HEADER: signature(secret, int(time.time()), body),
     }
     started = time.monotonic()
     try:
