@@ -23,13 +23,17 @@ from leadhub.models import User, Workspace
 ADMIN_ROLES = frozenset({"owner", "admin"})
 # Members work leads and everything around them; settings, keys and people are for admins.
 _MEMBER_RESOURCES = ("leads", "pipelines", "tags", "forms", "automations", "lists", "exports")
+# Members shape the pipelines' stages but do not delete pipelines or stages.
 MEMBER_SCOPES = frozenset(
     scope
     for scope in ALL_SCOPES
-    if scope.split(":", 1)[1] in _MEMBER_RESOURCES
-    or (
-        scope.startswith("read:")
-        and scope.split(":", 1)[1] not in ("integrations", "account", "webhooks")
+    if scope != "delete:pipelines"
+    and (
+        scope.split(":", 1)[1] in _MEMBER_RESOURCES
+        or (
+            scope.startswith("read:")
+            and scope.split(":", 1)[1] not in ("integrations", "account", "webhooks")
+        )
     )
 )
 _NO_SUCH_ACCOUNT = "These credentials do not match our records."
