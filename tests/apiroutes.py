@@ -12,6 +12,12 @@ from starlette.routing import BaseRoute, Mount
 HEALTH_PATH = "/api/v1/health"
 # Provider callbacks (Facebook, Google) authenticate with their own signature or key.
 CALLBACK_PREFIX = "/api/integrations/"
+# The product dialects, each under /compat/<product>/ and answering errors in its product's shape.
+COMPAT_PREFIX = "/compat/"
+LEADTRACKR_PREFIX = "/compat/leadtrackr/"
+LEADPANTHER_PREFIX = "/compat/leadpanther/"
+# Keyless by design: LeadTrackr's browser-side createLead names its project in the body.
+KEYLESS_PATHS = frozenset({"/compat/leadtrackr/api/leads/createLead"})
 _PARAMETER = re.compile(r"\{[^}]+\}")
 
 
@@ -28,17 +34,29 @@ class Operation:
         return f"{self.method} {self.path}"
 
 
+def is_api_path(path: str) -> bool:
+    """A path of an API surface: the native API under /api, or a product dialect's."""
+    return path.startswith(("/api/", COMPAT_PREFIX))
+
+
 def api_operations(app: FastAPI) -> list[Operation]:
-    """Every method and path served under /api, mounted surfaces included."""
-    return [op for op in _operations(app.routes, "") if op.path.startswith("/api/")]
+    """Every method and path of the API surfaces (under /api and /compat), mounted ones included."""
+    return [op for op in _operations(app.routes, "") if is_api_path(op.path)]
 
 
 def authenticated_operations(app: FastAPI) -> list[Operation]:
     return [
         op
         for op in api_operations(app)
-        if op.path != HEALTH_PATH and not op.path.startswith(CALLBACK_PREFIX)
+        if op.path != HEALTH_PATH
+        and not op.path.startswith(CALLBACK_PREFIX)
+        and op.path not in KEYLESS_PATHS
     ]
+
+
+def native_operations(operations: list[Operation]) -> list[Operation]:
+    """The operations of the native API (which answers errors in the seed's envelope)."""
+    return [op for op in operations if not op.path.startswith(COMPAT_PREFIX)]
 
 
 def _operations(routes: list[BaseRoute], prefix: str) -> list[Operation]:

@@ -14,9 +14,20 @@ from leadhub.config import Settings
 from leadhub.surfaces.common.context import ResponseContextMiddleware
 from leadhub.surfaces.common.openapi import merged_schema
 from leadhub.surfaces.common.runtime import Runtime
+from leadhub.surfaces.leadpanther.app import MOUNT_PATH as LEADPANTHER_PATH
+from leadhub.surfaces.leadpanther.app import create_leadpanther_app
+from leadhub.surfaces.leadtrackr.app import MOUNT_PATH as LEADTRACKR_PATH
+from leadhub.surfaces.leadtrackr.app import create_leadtrackr_app
 from leadhub.surfaces.native.app import MOUNT_PATH as NATIVE_PATH
 from leadhub.surfaces.native.app import create_native_app
-from leadhub.surfaces.public.app import FORMS_PATH, create_forms_app
+from leadhub.surfaces.public.app import (
+    FORMS_PATH,
+    MAGNETS_PATH,
+    UPLOADS_PATH,
+    create_forms_app,
+    create_magnets_app,
+    create_uploads_app,
+)
 from leadhub.surfaces.web.app import create_web_app
 
 DESCRIPTION = (
@@ -60,10 +71,16 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.runtime = runtime
-    surfaces = [(NATIVE_PATH, create_native_app(runtime))]
+    surfaces = [
+        (NATIVE_PATH, create_native_app(runtime)),
+        (LEADPANTHER_PATH, create_leadpanther_app(runtime)),
+        (LEADTRACKR_PATH, create_leadtrackr_app(runtime)),
+    ]
     for path, surface in surfaces:
         app.mount(path, surface)
     app.mount(FORMS_PATH, create_forms_app(runtime))
+    app.mount(UPLOADS_PATH, create_uploads_app(runtime))
+    app.mount(MAGNETS_PATH, create_magnets_app(runtime))
     # Last: the web app answers every path the other surfaces do not.
     app.mount("/", create_web_app(runtime))
 

@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HOST = "127.0.0.1"
@@ -25,7 +25,17 @@ class Settings(BaseSettings):
     base_url: str | None = None
     secret_key: str | None = None
     redis_url: str | None = None
+    # Nodes of one deployment share this queue; deployments sharing a Redis database must not.
+    queue_name: str = Field(default="leadhub", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
     webhook_allow_private: bool = False
+    # Media uploads: an S3-compatible bucket when named, else files under <data_dir>/media.
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    s3_path_style: bool = False
+    upload_url_ttl: int = Field(default=900, ge=1, le=7 * 24 * 3600)
 
     @field_validator("base_url")
     @classmethod

@@ -70,3 +70,13 @@ class RateLimited(LeadHubError):
 class InsufficientCredits(LeadHubError):
     code = "INSUFFICIENT_CREDITS"
     default_message = "Not enough credits for this action."
+
+
+class PayloadTooLarge(LeadHubError):
+    code = "PAYLOAD_TOO_LARGE"
+    default_message = "The content is larger than allowed."
+
+
+class UnsupportedMediaType(LeadHubError):
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    default_message = "The content is not of an accepted type."

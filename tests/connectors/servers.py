@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 
 @dataclass
@@ -74,3 +75,46 @@ def http_server(respond: Responder) -> Iterator[LocalServer]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(5)
+
+
+def path_of(received: Received) -> str:
+    """The request's path without its query string."""
+    return urlsplit(received.path).path
+
+
+def query_of(received: Received) -> dict[str, str]:
+    """The request's query parameters, one value each."""
+    return dict(parse_qsl(urlsplit(received.path).query, keep_blank_values=True))
+
+
+def form_of(received: Received) -> dict[str, str]:
+    """The request's form-encoded body, one value each."""
+    return dict(parse_qsl(received.body.decode(), keep_blank_values=True))
+
+
+# Shared because stopping a server waits out serve_forever's half-second poll.
+class Switchboard:
+    """One local server for a module's tests, each setting its responder and starting afresh."""
+
+    def __init__(self, server: LocalServer) -> None:
+        self.server = server
+        self.respond: Responder = lambda _received: (404, {"error": "no responder set"})
+
+    def answering(self, respond: Responder) -> LocalServer:
+        """The server, now answering with `respond`, its record of requests emptied."""
+        self.respond = respond
+        self.server.received.clear()
+        return self.server
+
+
+@contextmanager
+def switchboard() -> Iterator[Switchboard]:
+    """A Switchboard for the length of the block (a module-scoped fixture's)."""
+    board: Switchboard
+
+    def respond(received: Received) -> tuple[int, Any]:
+        return board.respond(received)  # the responder of the moment, not the first one
+
+    with http_server(respond) as server:
+        board = Switchboard(server)
+        yield board

@@ -15,13 +15,45 @@ from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.surfaces.common.ratelimit import RateLimiter
 from leadhub.surfaces.common.runtime import Runtime
-from tests.apiroutes import HEALTH_PATH, Operation, api_operations, authenticated_operations
+from tests.apiroutes import (
+    HEALTH_PATH,
+    KEYLESS_PATHS,
+    LEADPANTHER_PREFIX,
+    LEADTRACKR_PREFIX,
+    Operation,
+    api_operations,
+    authenticated_operations,
+    is_api_path,
+)
 from tests.conftest import BASE_URL
 from tests.factories import Workspace, make_key
 from tests.surfaces.native.assertions import bearer
 
+# Routes any valid key may call, whatever its scopes.
+KEY_ONLY_PATHS = frozenset({"/api/v1/me", "/compat/leadpanther/api/v1/me"})
 ERROR_STATUSES = ("401", "403", "404", "422", "429", "500")
 ERROR_SCHEMA = "#/components/schemas/ErrorEnvelope"
+# Each product dialect declares its errors in its own shape: (path prefix, statuses, schema).
+DIALECT_ERRORS = (
+    (
+        LEADTRACKR_PREFIX,
+        ("400", "401", "403", "404", "429", "500"),
+        "#/components/schemas/LeadTrackrError",
+    ),
+    (
+        LEADPANTHER_PREFIX,
+        ("400", "401", "403", "404", "429", "500"),
+        "#/components/schemas/LeadPantherError",
+    ),
+)
+
+
+def declared_errors(operation: Operation) -> tuple[tuple[str, ...], str]:
+    """The error statuses the operation must declare, and the schema each one answers."""
+    for prefix, statuses, schema in DIALECT_ERRORS:
+        if operation.path.startswith(prefix):
+            return statuses, schema
+    return ERROR_STATUSES, ERROR_SCHEMA
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +114,7 @@ def test_the_document_lists_no_route_that_does_not_exist(
     documented = {
         (method, path)
         for path, operations in document["paths"].items()
-        if path.startswith("/api/")
+        if is_api_path(path)
         for method in operations
     }
     assert documented == served
@@ -93,6 +125,9 @@ def test_every_route_but_health_lists_its_required_scopes(
 ) -> None:
     for operation in authenticated_operations(app):
         scopes = operation_of(document, operation).get("x-required-scopes")
+        if operation.path in KEY_ONLY_PATHS:
+            assert scopes == [], operation  # any valid key
+            continue
         assert scopes, f"{operation} lists no x-required-scopes"
         assert all(canonical(scope) == scope for scope in scopes), (operation, scopes)
 
@@ -124,12 +159,67 @@ def test_the_health_check_requires_no_scope_and_no_credential(document: dict[str
         ("post", "/api/v1/leads/{lead_id}/tags", "write:leads"),
         ("delete", "/api/v1/leads/{lead_id}/tags/{tag}", "write:leads"),
         ("post", "/api/inbound/leads", "write:leads"),
+        ("get", "/compat/leadtrackr/api/leads/getLeads", "read:leads"),
+        ("get", "/compat/leadtrackr/api/leads/getLead", "read:leads"),
+        ("post", "/compat/leadtrackr/api/leads/createServerSideLead", "write:leads"),
+        ("post", "/compat/leadtrackr/api/leads/updateLeadStatus", "write:leads"),
     ],
 )
 def test_lead_routes_list_the_seeds_scopes(
     document: dict[str, Any], method: str, path: str, scope: str
 ) -> None:
     assert document["paths"][path][method]["x-required-scopes"] == [scope]
+
+
+@pytest.mark.parametrize("path", sorted(KEYLESS_PATHS))
+def test_a_keyless_route_is_documented_without_scopes_or_credentials(
+    document: dict[str, Any], path: str
+) -> None:
+    for operation in document["paths"][path].values():
+        assert "x-required-scopes" not in operation
+        assert not operation.get("security")
+
+
+def test_the_leadtrackr_routes_are_documented_under_their_tag(document: dict[str, Any]) -> None:
+    paths = [path for path in document["paths"] if path.startswith(LEADTRACKR_PREFIX)]
+    assert sorted(paths) == [
+        f"{LEADTRACKR_PREFIX}api/leads/{name}"
+        for name in sorted(
+            ("createLead", "createServerSideLead", "getLeads", "getLead", "updateLeadStatus")
+        )
+    ]
+    for path in paths:
+        for operation in document["paths"][path].values():
+            assert operation["tags"] == ["LeadTrackr"], path
+
+
+LEADPANTHER_OPERATIONS = [
+    ("get", "api/v1/me", []),
+    ("get", "api/v1/clients", ["read:clients"]),
+    ("post", "api/v1/lead-magnets", ["write:lead_magnets"]),
+    ("get", "api/v1/lead-magnets/{id}/analytics", ["read:analytics"]),
+    ("post", "api/v1/media/upload-url", ["write:media"]),
+    ("post", "api/v1/posts", ["write:posts"]),
+    ("get", "api/v1/posts/{id}/engagement", ["read:analytics"]),
+    ("get", "api/v1/leads", ["read:leads"]),
+    ("get", "api/v1/activity", ["read:activity"]),
+]
+
+
+def test_the_leadpanther_routes_are_documented_with_the_documents_scopes(
+    document: dict[str, Any],
+) -> None:
+    documented = {
+        (method, path.removeprefix(LEADPANTHER_PREFIX))
+        for path, operations in document["paths"].items()
+        if path.startswith(LEADPANTHER_PREFIX)
+        for method in operations
+    }
+    assert documented == {(method, path) for method, path, _ in LEADPANTHER_OPERATIONS}
+    for method, path, scopes in LEADPANTHER_OPERATIONS:
+        operation = document["paths"][LEADPANTHER_PREFIX + path][method]
+        assert operation["x-required-scopes"] == scopes, path
+        assert operation["tags"] == ["LeadPanther"], path
 
 
 def test_a_key_holding_the_listed_scopes_is_admitted_and_one_without_is_refused(
@@ -139,7 +229,9 @@ def test_a_key_holding_the_listed_scopes_is_admitted_and_one_without_is_refused(
         scopes = operation_of(document, operation)["x-required-scopes"]
         resources = {scope.partition(":")[2] for scope in scopes}
         unrelated = "read:webhooks" if "activity" in resources else "read:activity"
-        for key_scopes, refused in ((scopes, False), ([unrelated], True)):
+        # A key-only route admits any key: the unrelated one too.
+        cases = ((scopes or [unrelated], False), ([unrelated], bool(scopes)))
+        for key_scopes, refused in cases:
             response = client.request(
                 operation.method,
                 operation.example_path(),
@@ -178,10 +270,11 @@ def test_every_route_but_health_declares_its_errors_with_the_envelope(
 ) -> None:
     for operation in authenticated_operations(app):
         responses = operation_of(document, operation)["responses"]
-        for status in ERROR_STATUSES:
+        statuses, error_schema = declared_errors(operation)
+        for status in statuses:
             assert status in responses, f"{operation} does not declare {status}"
             schema = responses[status]["content"]["application/json"]["schema"]
-            assert schema == {"$ref": ERROR_SCHEMA}, (operation, status, schema)
+            assert schema == {"$ref": error_schema}, (operation, status, schema)
 
 
 def test_the_error_envelope_schema_has_the_seeds_fields(document: dict[str, Any]) -> None:

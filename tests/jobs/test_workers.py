@@ -53,8 +53,18 @@ def tag_count(db: Database) -> int:
         return int(session.scalar(select(func.count()).select_from(Tag)) or 0)
 
 
+def queue_name(data_dir: Path) -> str:
+    """One queue per test: other tests' servers consume from the same Redis database."""
+    return f"leadhub-test-{abs(hash(str(data_dir))):x}"
+
+
 def producer(db: Database, data_dir: Path, redis_url: str | None = None) -> JobQueue:
-    settings = Settings(data_dir=data_dir, redis_url=redis_url, secret_key="test-secret")
+    settings = Settings(
+        data_dir=data_dir,
+        redis_url=redis_url,
+        secret_key="test-secret",
+        queue_name=queue_name(data_dir),
+    )
     capabilities = Capabilities(SecretBox("test-secret"), allow_private_targets=True, base_url="")
     return JobQueue(settings, db, capabilities)
 
@@ -68,15 +78,22 @@ def worker(
         LEADHUB_DATABASE_URL=database_url,
         LEADHUB_DATA_DIR=str(data_dir),
         LEADHUB_SECRET_KEY="test-secret",
+        LEADHUB_QUEUE_NAME=queue_name(data_dir),
     )
     if redis_url:
         env["LEADHUB_REDIS_URL"] = redis_url
-    log = (data_dir / f"worker-{time.monotonic_ns()}.log").open("wb")
+    log_path = data_dir / f"worker-{time.monotonic_ns()}.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-c", BOOT], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
         yield process
+    except BaseException:
+        # What the worker said is the first thing to read when a wait times out.
+        log.flush()
+        sys.stderr.write(f"--- {log_path.name}\n{log_path.read_text(errors='replace')[-4000:]}\n")
+        raise
     finally:
         if process.poll() is None:
             process.terminate()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass
@@ -25,6 +27,8 @@ class Receiver:
     # Status codes to answer, in order; 200 once they run out.
     answers: list[int] = field(default_factory=list)
     redirect_to: str | None = None
+    # JSON bodies to answer, in order; a plain "ok" once they run out.
+    json_answers: list[dict[str, Any]] = field(default_factory=list)
 
 
 @contextmanager
@@ -46,9 +50,12 @@ def receiver() -> Iterator[Receiver]:
             self.send_response(code)
             if state.redirect_to and 300 <= code < 400:
                 self.send_header("Location", state.redirect_to)
-            self.send_header("Content-Length", "2")
+            body = json.dumps(state.json_answers.pop(0)).encode() if state.json_answers else b"ok"
+            if body != b"ok":
+                self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
             return None

@@ -251,3 +251,30 @@ def test_private_targets_are_refused_at_delivery_time(
     (delivery,) = deliveries(db, workspace, hook_id)
     assert delivery.status == "failed" and delivery.attempts == 1
     assert delivery.error is not None and "private or reserved" in delivery.error
+
+
+def test_a_workspace_event_reaches_the_webhooks_subscribed_to_it_or_to_everything(
+    private_app: FastAPI, db: Database, workspace: Workspace
+) -> None:
+    with receiver() as hook_server:
+        subscribed = make_hook(db, workspace, hook_server.url, ["post.published"])
+        everything = make_hook(db, workspace, hook_server.url, ["*"])
+        other = make_hook(db, workspace, hook_server.url, ["lead_created"])
+        body = {"id": "evt-1", "event": "post.published", "created_at": "", "data": {}}
+        with db.unit_of_work() as session:
+            started = webhooks.deliver_event(session, workspace.id, "post.published", body)
+        assert len(started) == 2
+        run_jobs(private_app)
+        assert len(hook_server.requests) == 2
+        for request in hook_server.requests:
+            assert request.headers["x-leadhub-event"] == "post.published"
+            assert verify(SECRET, request.headers["x-leadhub-signature"], request.body)
+            assert json.loads(request.body) == body
+    assert deliveries(db, workspace, other) == []
+    for hook_id in (subscribed, everything):
+        (delivery,) = deliveries(db, workspace, hook_id)
+        assert (delivery.event, delivery.event_id, delivery.status) == (
+            "post.published",
+            None,
+            "succeeded",
+        )

@@ -18,10 +18,25 @@ class Principal:
     # Set when an automation acts: its events name it and carry how deep the chain has gone.
     automation_id: int | None = None
     automation_depth: int = 0
+    # Set when an agency's key acts on a client workspace through its grant: both the key's
+    # scopes and the grant's permissions must allow what it does.
+    agency_workspace_id: int | None = None
+    grant_id: int | None = None
+    grant_permissions: frozenset[str] | None = None
+
+    @property
+    def through_grant(self) -> bool:
+        return self.grant_id is not None
 
     def allows(self, scope: str) -> bool:
-        return satisfies(self.scopes, canonical(scope))
+        wanted = canonical(scope)
+        if not satisfies(self.scopes, wanted):
+            return False
+        return self.grant_permissions is None or satisfies(self.grant_permissions, wanted)
 
     def require(self, scope: str) -> None:
-        if not self.allows(scope):
-            raise Forbidden(f"This API key lacks the required scope: {canonical(scope)}.")
+        wanted = canonical(scope)
+        if not satisfies(self.scopes, wanted):
+            raise Forbidden(f"This API key lacks the required scope: {wanted}.")
+        if self.grant_permissions is not None and not satisfies(self.grant_permissions, wanted):
+            raise Forbidden(f"The agency's grant on this client does not allow {wanted}.")

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from leadhub.integrations import chat, facebook
+from leadhub.integrations.adplatforms import ga4, google_ads, meta
 from leadhub.integrations.errors import ConnectorError
 from leadhub.integrations.mail import Mailer, MailgunMailer, SmtpMailer
 
@@ -93,6 +94,9 @@ CHECKS: dict[str, Callable[[Config, bool], str]] = {
     "slack": _check_slack,
     "webhook": _check_webhook,
     "facebook_lead_ads": _check_facebook,
+    "meta_conversions_api": meta.check,
+    "ga4_measurement_protocol": ga4.check,
+    "google_ads_conversions": google_ads.check,
 }
 
 

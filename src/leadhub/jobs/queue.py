@@ -50,7 +50,7 @@ class JobQueue:
     @staticmethod
     def _make_huey(settings: Settings, immediate: bool) -> Huey:
         if settings.redis_url:
-            return RedisHuey("leadhub", url=settings.redis_url, immediate=immediate)
+            return RedisHuey(settings.queue_name, url=settings.redis_url, immediate=immediate)
         path = Path(settings.ensure_data_dir()) / "jobs.db"
         return SqliteHuey("leadhub", filename=str(path), immediate=immediate)
 

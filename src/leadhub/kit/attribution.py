@@ -24,6 +24,9 @@ FIELDS = (
 )
 _COOKIES = {"_fbp": "fbp", "_fbc": "fbc"}
 MAX_LENGTH = 500
+# Where a page's tracking script leaves the UTM journey: a field, a query parameter or a cookie.
+CHANNEL_FLOW_KEYS = ("channel_flow", "channelFlow", "lt_channelflow")
+MAX_CHANNEL_FLOW = 10_000
 
 
 def collect(
@@ -60,4 +63,16 @@ def google_client_id(cookie: str) -> str | None:
         and all(p.isdigit() for p in parts[2:4])
     ):
         return f"{parts[2]}.{parts[3]}"
+    return None
+
+
+def channel_flow(
+    *sources: Mapping[str, Any], cookies: Mapping[str, str] | None = None
+) -> str | None:
+    """The UTM journey from the first source (or cookie) that carries one."""
+    for source in (*sources, cookies or {}):
+        for key in CHANNEL_FLOW_KEYS:
+            value = source.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()[:MAX_CHANNEL_FLOW]
     return None

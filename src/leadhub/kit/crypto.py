@@ -19,19 +19,23 @@ class SecretUnreadable(ValueError):
     """A ciphertext this box cannot open: another secret key made it, or it was altered."""
 
 
+def derive_key(secret_key: str, purpose: str) -> bytes:
+    """32 bytes for one purpose, derived from the node's secret key with HKDF-SHA256."""
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=_SALT,
+        info=f"leadhub:{purpose}".encode(),
+    ).derive(secret_key.encode("utf-8"))
+
+
 class SecretBox:
     """Encrypts JSON values for one purpose; a box built from another key cannot decrypt them."""
 
     def __init__(self, secret_key: str, *, purpose: str = DEFAULT_PURPOSE) -> None:
         if not secret_key:
             raise ValueError("a SecretBox needs a non-empty secret key")
-        derived = HKDF(
-            algorithm=hashes.SHA256(),
-            length=32,
-            salt=_SALT,
-            info=f"leadhub:{purpose}".encode(),
-        ).derive(secret_key.encode("utf-8"))
-        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+        self._fernet = Fernet(base64.urlsafe_b64encode(derive_key(secret_key, purpose)))
 
     def __repr__(self) -> str:
         return "SecretBox(…)"

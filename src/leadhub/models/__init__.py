@@ -1,8 +1,10 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
+from leadhub.models.activity import Activity, SocialProfile, TrackingLink
 from leadhub.models.apikey import ApiKey
 from leadhub.models.automation import Automation
 from leadhub.models.automation_run import AutomationCursor, AutomationRun
+from leadhub.models.conversion import Conversion, ConversionLabel, ConversionSend
 from leadhub.models.credits import CreditEntry
 from leadhub.models.event import LeadEvent
 from leadhub.models.form import Form, FormSubmission
@@ -10,29 +12,45 @@ from leadhub.models.grant import AgencyGrant
 from leadhub.models.integration import Integration
 from leadhub.models.job import Job
 from leadhub.models.lead import Lead, LeadTag
+from leadhub.models.lead_magnet import HostedPage, LeadMagnet, MagnetCapture, PageEvent
+from leadhub.models.media import MediaObject
 from leadhub.models.pipeline import Pipeline, PipelineStage
+from leadhub.models.post import Post, PostFollowup
 from leadhub.models.tag import Tag
 from leadhub.models.user import User
 from leadhub.models.webhook import Webhook, WebhookDelivery
 from leadhub.models.workspace import Workspace
 
 __all__ = [
+    "Activity",
     "AgencyGrant",
     "ApiKey",
     "Automation",
     "AutomationCursor",
     "AutomationRun",
+    "Conversion",
+    "ConversionLabel",
+    "ConversionSend",
     "CreditEntry",
     "Form",
     "FormSubmission",
+    "HostedPage",
     "Integration",
     "Job",
     "Lead",
     "LeadEvent",
+    "LeadMagnet",
     "LeadTag",
+    "MagnetCapture",
+    "MediaObject",
+    "PageEvent",
     "Pipeline",
     "PipelineStage",
+    "Post",
+    "PostFollowup",
+    "SocialProfile",
     "Tag",
+    "TrackingLink",
     "User",
     "Webhook",
     "WebhookDelivery",

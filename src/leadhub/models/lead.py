@@ -33,6 +33,8 @@ class Lead(WorkspaceOwned, Timestamps, Base):
         Index("ix_leads_ws_assigned", "workspace_id", "assigned_user_id", "created_at"),
         Index("ix_leads_ws_unique_identifier", "workspace_id", "unique_identifier"),
         Index("ix_leads_ws_form", "workspace_id", "form_id"),
+        # A browser event sent again (LeadTrackr's uniqueEventId) updates its lead.
+        Index("uq_leads_workspace_event", "workspace_id", "unique_event_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +60,17 @@ class Lead(WorkspaceOwned, Timestamps, Base):
     value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     unique_identifier: Mapped[str | None] = mapped_column(String(255))
     form_id: Mapped[int | None] = mapped_column(ForeignKey("forms.id", ondelete="SET NULL"))
+    form_name: Mapped[str | None] = mapped_column(String(200))
+    # The submitted form's fields as they arrived, the browser that sent them, the UTM journey.
+    form_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    unique_event_id: Mapped[str | None] = mapped_column(String(255))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(1000))
+    channel_flow: Mapped[str | None] = mapped_column(Text)
+    # The latest rating (a conversion label); the lead's conversions keep the history.
+    conversion_label_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversion_labels.id", ondelete="SET NULL")
+    )
 
     gclid: Mapped[str | None] = mapped_column(String(500))
     wbraid: Mapped[str | None] = mapped_column(String(500))

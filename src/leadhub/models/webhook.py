@@ -33,7 +33,8 @@ class WebhookDelivery(WorkspaceOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
     # No foreign key: events outlive their leads, deliveries outlive nothing they name.
-    event_id: Mapped[int]
+    # None for a workspace event (post.published, …), which is not a recorded lead event.
+    event_id: Mapped[int | None]
     event: Mapped[str] = mapped_column(String(40))
     request_body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="pending")

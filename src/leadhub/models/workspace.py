@@ -17,3 +17,7 @@ class Workspace(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(200))
     is_agency: Mapped[bool] = mapped_column(default=False)
     default_region: Mapped[str] = mapped_column(String(2), default="US")
+    # Who publishes scheduled posts: "webhook" (a post.published event) or "manual".
+    post_publisher: Mapped[str] = mapped_column(
+        String(20), default="webhook", server_default="webhook"
+    )

@@ -19,7 +19,7 @@ from leadhub.kit.tokens import sha256_hex
 from leadhub.models import ApiKey, Lead
 from leadhub.surfaces.common.ratelimit import RateLimiter
 from leadhub.surfaces.common.runtime import Runtime
-from tests.apiroutes import authenticated_operations
+from tests.apiroutes import authenticated_operations, native_operations
 from tests.factories import Workspace, make_key, make_lead, make_workspace
 from tests.surfaces.native.assertions import assert_error, bearer
 
@@ -78,7 +78,7 @@ def test_health_ignores_an_invalid_key(client: TestClient) -> None:
 
 
 def test_every_route_but_health_answers_401_without_a_key(app: FastAPI, client: TestClient) -> None:
-    operations = authenticated_operations(app)
+    operations = native_operations(authenticated_operations(app))
     assert any(op.path == LEADS for op in operations)
     assert any(op.path == "/api/inbound/leads" for op in operations)
     for operation in operations:
@@ -92,7 +92,7 @@ def test_every_route_but_health_answers_401_without_a_key(app: FastAPI, client: 
 def test_every_route_but_health_answers_401_with_an_unknown_key(
     app: FastAPI, client: TestClient, workspace: Workspace
 ) -> None:
-    for operation in authenticated_operations(app):
+    for operation in native_operations(authenticated_operations(app)):
         response = client.request(
             operation.method,
             operation.example_path(),

@@ -241,6 +241,8 @@ def redis_node_settings(
             base_url=BASE_URL,
             secret_key="test-secret",
             redis_url=redis_url,
+            # Its own job queue: other tests' workers consume from the same Redis database.
+            queue_name=f"leadhub-test-{tmp_path.name}",
         )
         for number in (1, 2)
     ]

@@ -19,6 +19,17 @@ LEAD_ASSIGNED = "lead_assigned"
 TAG_ADDED = "tag_added"
 TAG_REMOVED = "tag_removed"
 FORM_SUBMITTED = "form_submitted"
+# A comment or a DM of the lead seen on the social network.
+SOCIAL_ACTIVITY = "social_activity"
+# Offline conversions: rated, queued for the ad platforms, each send's outcome, settled.
+LEAD_RATED = "lead_rated"
+CONVERSION_QUEUED = "conversion_queued"
+CONVERSION_SENT = "conversion_sent"
+CONVERSION_FAILED = "conversion_failed"
+CONVERSION_PROCESSED = "conversion_processed"
+# Workspace events: about no one lead, so not recorded as lead events; webhooks deliver them.
+POST_PUBLISHED = "post.published"
+POST_FOLLOWUP = "post.followup"
 
 AUTOMATION = "automation"
 # Where an event caused by an automation records how many automations led to it.

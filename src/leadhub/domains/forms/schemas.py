@@ -166,6 +166,7 @@ class SubmissionMeta(BaseModel):
     attribution: dict[str, str] = Field(default_factory=dict)
     ip_address: str | None = None
     user_agent: str | None = None
+    channel_flow: str | None = None
 
 
 class SubmissionRead(BaseModel):

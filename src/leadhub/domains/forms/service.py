@@ -144,7 +144,7 @@ def _record(
     """Validate, capture the lead like inbound intake, and keep the raw submission."""
     fields = _fields(form)
     clean = submission.check_values(fields, values)
-    lead = submission.lead_fields(form, fields, clean, meta.attribution)
+    lead = submission.lead_fields(form, fields, clean, meta)
     result = intake.capture(
         session, form.workspace_id, data=lead, default_source=form.source, actor=actor
     )

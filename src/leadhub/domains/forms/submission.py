@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from leadhub.domains.forms.schemas import CUSTOM_PREFIX, FormField
+from leadhub.domains.forms.schemas import CUSTOM_PREFIX, FormField, SubmissionMeta
 from leadhub.domains.leads.schemas import LeadFields
 from leadhub.errors import Invalid
 from leadhub.kit.contact import InvalidEmail, normalize_email
@@ -69,12 +70,13 @@ def _check(field: FormField, raw: Any) -> Any:
 
 
 def lead_fields(
-    form: Form, fields: list[FormField], clean: dict[str, Any], attribution: Mapping[str, str]
+    form: Form, fields: list[FormField], clean: dict[str, Any], meta: SubmissionMeta
 ) -> LeadFields:
-    """The lead a submission stands for: mapped fields, custom fields, the form's defaults."""
+    """The lead a submission stands for: mapped fields, custom fields, the form's defaults,
+    and the submission itself (its data, browser and UTM journey)."""
     lead: dict[str, Any] = {}
     custom: dict[str, Any] = {}
-    merged_attribution = {k: v for k, v in attribution.items() if k in ATTRIBUTION_FIELDS}
+    merged_attribution = {k: v for k, v in meta.attribution.items() if k in ATTRIBUTION_FIELDS}
     for field in fields:
         if field.name not in clean:
             continue
@@ -94,6 +96,10 @@ def lead_fields(
         custom_fields=custom,
         attribution=merged_attribution,
         form_id=form.id,
+        form_name=form.name,
+        form_data=clean or None,
+        channel_flow=meta.channel_flow,
+        device={"ip_address": _ip_or_none(meta.ip_address), "user_agent": meta.user_agent},
         tags=list(form.tags or []),
         source=form.source,
     )
@@ -108,6 +114,14 @@ def lead_fields(
             ".".join(str(p) for p in error["loc"]): [error["msg"]] for error in exc.errors()
         }
         raise Invalid(messages) from exc
+
+
+def _ip_or_none(address: str | None) -> str | None:
+    """The client's address when it is one (test clients and some proxies name a host)."""
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def raw_copy(values: Mapping[str, Any]) -> dict[str, Any]:

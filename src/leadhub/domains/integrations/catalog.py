@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from leadhub.integrations.adplatforms import ga4, google_ads, meta
+
 SettingKind = Literal["string", "secret", "url", "email", "integer", "boolean"]
 SettingValue = str | int | bool
 
@@ -93,8 +95,53 @@ TYPES: tuple[IntegrationType, ...] = (
             Setting("signing_secret", "Signing secret", "secret"),
         ),
     ),
+    IntegrationType(
+        type="meta_conversions_api",
+        label="Meta Conversions API",
+        description="Sends conversions to a Meta pixel, matched on hashed contact details.",
+        settings=(
+            Setting("pixel_id", "Pixel (dataset) ID", "string", required=True),
+            Setting("access_token", "Access token", "secret", required=True),
+            Setting("test_event_code", "Test event code", "string"),
+            Setting("graph_base_url", "Graph API URL", "url", default=meta.DEFAULT_BASE_URL),
+        ),
+    ),
+    IntegrationType(
+        type="ga4_measurement_protocol",
+        label="Google Analytics 4 (Measurement Protocol)",
+        description="Sends conversions as GA4 events for the visitor's Google Analytics client id.",
+        settings=(
+            Setting("measurement_id", "Measurement ID", "string", required=True),
+            Setting("api_secret", "API secret", "secret", required=True),
+            Setting("base_url", "Collection URL", "url", default=ga4.DEFAULT_BASE_URL),
+        ),
+    ),
+    IntegrationType(
+        type="google_ads_conversions",
+        label="Google Ads offline conversions",
+        description="Uploads conversions of leads that came from a Google Ads click (gclid).",
+        settings=(
+            Setting("customer_id", "Customer ID", "string", required=True),
+            Setting("login_customer_id", "Manager (login) customer ID", "string"),
+            Setting("developer_token", "Developer token", "secret", required=True),
+            Setting("client_id", "OAuth client ID", "string", required=True),
+            Setting("client_secret", "OAuth client secret", "secret", required=True),
+            Setting("refresh_token", "OAuth refresh token", "secret", required=True),
+            Setting("api_version", "API version", "string", default=google_ads.API_VERSION),
+            Setting("api_base_url", "API URL", "url", default=google_ads.DEFAULT_API_BASE_URL),
+            Setting("token_url", "OAuth token URL", "url", default=google_ads.DEFAULT_TOKEN_URL),
+        ),
+    ),
 )
 BY_TYPE = {integration_type.type: integration_type for integration_type in TYPES}
 TypeName = Literal[
-    "facebook_lead_ads", "google_ads_lead_forms", "mailgun", "smtp", "slack", "webhook"
+    "facebook_lead_ads",
+    "google_ads_lead_forms",
+    "mailgun",
+    "smtp",
+    "slack",
+    "webhook",
+    "meta_conversions_api",
+    "ga4_measurement_protocol",
+    "google_ads_conversions",
 ]

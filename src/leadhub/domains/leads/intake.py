@@ -23,7 +23,9 @@ from leadhub.kit.clock import utcnow
 from leadhub.models import Lead
 
 # Fields a duplicate may fill when the existing lead has them empty.
-_FILLABLE_SKIP = frozenset({"custom_fields", "email", "phone"})
+_FILLABLE_SKIP = frozenset({"custom_fields", "email", "phone", "unique_event_id"})
+# What an event sent again may not change: where the lead stands is the team's business.
+_RESEND_KEEPS = frozenset({"status", "source", "pipeline_id", "pipeline_stage_id"})
 
 
 def intake(
@@ -50,10 +52,19 @@ def capture(
     data: LeadFields,
     default_source: str,
     actor: Actor = SYSTEM,
+    default_status: str | None = None,
+    unique_event_id: str | None = None,
 ) -> IntakeResult:
-    """Every channel's way in (intake, forms, …): a new lead, or the merge into its duplicate."""
+    """Every channel's way in (intake, forms, …): a new lead, or the merge into its duplicate.
+
+    With `unique_event_id` (a browser event's id), the lead that event created is updated
+    with what is sent again, instead of merged into.
+    """
     repo = LeadRepository(session, workspace_id)
     region = workspaces.get(session, workspace_id).default_region
+    if unique_event_id and (same_event := repo.find_by_event(unique_event_id)) is not None:
+        _resend(session, repo, same_event, data, region, actor)
+        return IntakeResult(lead_id=same_event.id, is_duplicate=True)
     # Uniqueness is not an error here: a taken email or phone is the duplicate to merge into.
     values, tags, errors = clean(
         session, repo, data, region=region, current=None, check_unique=False
@@ -61,6 +72,10 @@ def capture(
     if errors:
         raise Invalid(errors)
     values.setdefault("source", default_source)
+    if default_status:
+        values.setdefault("status", default_status)
+    if unique_event_id:
+        values["unique_event_id"] = unique_event_id
     existing = repo.find_duplicate(values.get("email"), values.get("phone"))
     if existing is None:
         created = _insert(session, repo, values)
@@ -77,6 +92,8 @@ def capture(
             )
             return IntakeResult(lead_id=created.id, is_duplicate=False)
         existing = repo.find_duplicate(values.get("email"), values.get("phone"))
+        if existing is None and unique_event_id:  # the same event, sent twice at once
+            existing = repo.find_by_event(unique_event_id)
         if existing is None:  # pragma: no cover - the conflicting row vanished meanwhile
             raise Invalid.field("email", "The lead could not be stored; retry the request.")
     _merge(repo, existing, values, tags or [], actor)
@@ -105,26 +122,56 @@ def _merge(
             continue
         if getattr(lead, name) in (None, "") or (name == "lead_score" and lead.lead_score == 0):
             setattr(lead, name, value)
-    for name in ("email", "phone"):
+    for name in ("email", "phone", "unique_event_id"):
         fills = values.get(name) and not getattr(lead, name)
         if fills and not repo.taken_by_other(getattr(Lead, name), values[name], lead.id):
             setattr(lead, name, values[name])
     incoming = values.get("custom_fields") or {}
     lead.custom_fields = {**incoming, **(lead.custom_fields or {})}
+    _finish(repo, lead, tags, before, tags_before, actor, {"merged_duplicate": True})
+
+
+def _resend(
+    session: Session,
+    repo: LeadRepository,
+    lead: Lead,
+    data: LeadFields,
+    region: str,
+    actor: Actor,
+) -> None:
+    """The same event sent again: what it now says replaces what it said (tags are added)."""
+    values, tags, errors = clean(session, repo, data, region=region, current=lead)
+    if errors:
+        raise Invalid(errors)
+    values = {name: value for name, value in values.items() if name not in _RESEND_KEEPS}
+    if "custom_fields" in values:
+        values["custom_fields"] = {**(lead.custom_fields or {}), **values["custom_fields"]}
+    before = {name: getattr(lead, name) for name in values}
+    tags_before = repo.tag_names([lead.id]).get(lead.id, [])
+    for name, value in values.items():
+        if value is not None:
+            setattr(lead, name, value)
+    _finish(repo, lead, tags, before, tags_before, actor, {"resent_event": True})
+
+
+def _finish(
+    repo: LeadRepository,
+    lead: Lead,
+    tags: list[str] | None,
+    before: dict[str, Any],
+    tags_before: list[str],
+    actor: Actor,
+    marker: dict[str, Any],
+) -> None:
+    """Stamp the changed lead, add the tags, and record what changed on its timeline."""
     lead.updated_at = utcnow()
     repo.session.flush()
     if tags:
         repo.merge_tags(lead.id, tags)
     after = {name: getattr(lead, name) for name in before}
-    workspace_id, session = repo.workspace_id, repo.session
+    session, workspace_id = repo.session, repo.workspace_id
     events.record_changes(
-        session,
-        workspace_id,
-        lead.id,
-        actor=actor,
-        before=before,
-        after=after,
-        data={"merged_duplicate": True},
+        session, workspace_id, lead.id, actor=actor, before=before, after=after, data=marker
     )
     tags_after = repo.tag_names([lead.id]).get(lead.id, [])
     events.record_tags(

@@ -52,6 +52,23 @@ class LeadRepository(ScopedRepository):
                     return lead
         return None
 
+    def find_by_event(self, unique_event_id: str) -> Lead | None:
+        """The lead a browser event created (locked: it is about to be updated)."""
+        statement = (
+            self.select(Lead).where(Lead.unique_event_id == unique_event_id).with_for_update()
+        )
+        return self.session.scalars(statement).first()
+
+    def newest_where(self, column: Any, value: Any) -> Lead | None:
+        """The most recently created lead whose column has this value."""
+        statement = (
+            self.select(Lead)
+            .where(column == value)
+            .order_by(Lead.created_at.desc(), Lead.id.desc())
+            .limit(1)
+        )
+        return self.session.scalars(statement).first()
+
     def taken_by_other(self, column: Any, value: str, lead_id: int | None) -> bool:
         statement = self.select_columns(Lead, Lead.id).where(column == value)
         if lead_id is not None:
@@ -85,6 +102,8 @@ class LeadRepository(ScopedRepository):
             criteria.append(Lead.source.in_(filters.sources))
         if filters.statuses:
             criteria.append(Lead.status.in_(filters.statuses))
+        if filters.excluded_statuses:
+            criteria.append(Lead.status.not_in(filters.excluded_statuses))
         for column, value in (
             (Lead.pipeline_id, filters.pipeline_id),
             (Lead.pipeline_stage_id, filters.stage_id),
@@ -93,6 +112,23 @@ class LeadRepository(ScopedRepository):
         ):
             if value is not None:
                 criteria.append(column == value)
+        if filters.form_id is not None:
+            criteria.append(Lead.form_id == filters.form_id)
+        for text_column, text in (
+            (Lead.form_name, filters.form_name),
+            (Lead.unique_identifier, filters.unique_identifier),
+            (Lead.email, filters.email),
+            (Lead.phone, filters.phone),
+        ):
+            if text is not None:
+                criteria.append(text_column == text)
+        for name, present in filters.has.items():
+            column = getattr(Lead, name)
+            criteria.append(column.is_not(None) if present else column.is_(None))
+        if filters.created_from is not None:
+            criteria.append(Lead.created_at >= filters.created_from)
+        if filters.created_to is not None:
+            criteria.append(Lead.created_at <= filters.created_to)
         if filters.created_after is not None:
             criteria.append(Lead.created_at > filters.created_after)
         if filters.created_before is not None:
@@ -112,13 +148,14 @@ class LeadRepository(ScopedRepository):
 
     @staticmethod
     def _search_terms(search: str) -> list[ColumnElement[bool]]:
-        """Every word must match the name, the email or the phone."""
+        """Every word must match the name, the company, the email or the phone."""
         criteria: list[ColumnElement[bool]] = []
         for term in search.split():
             pattern = f"%{_escape_like(term.lower())}%"
             options = [
                 func.lower(Lead.first_name).like(pattern, escape="\\"),
                 func.lower(Lead.last_name).like(pattern, escape="\\"),
+                func.lower(Lead.company).like(pattern, escape="\\"),
                 Lead.email.like(pattern, escape="\\"),
                 Lead.phone.like(pattern, escape="\\"),
             ]
@@ -182,6 +219,13 @@ class LeadRepository(ScopedRepository):
         self.session.delete(lead)
 
     # -- bulk actions and list choices ------------------------------------------------------
+
+    def by_ids(self, lead_ids: Sequence[int]) -> dict[int, Lead]:
+        """The workspace's leads with these ids, in one query."""
+        if not lead_ids:
+            return {}
+        statement = self.select(Lead).where(Lead.id.in_(set(lead_ids)))
+        return {lead.id: lead for lead in self.session.scalars(statement)}
 
     def existing_ids(self, lead_ids: Sequence[int]) -> list[int]:
         """The ids among these that name leads of this workspace, in id order."""

@@ -13,6 +13,12 @@ from leadhub.kit.types import RecordId, Text
 
 SORT_FIELDS = ("created_at", "updated_at", "lead_score", "first_name", "last_name", "email")
 SortField = Literal["created_at", "updated_at", "lead_score", "first_name", "last_name", "email"]
+# What services can order by: the native sort fields, and the value and status other surfaces use.
+OrderField = Literal[
+    "created_at", "updated_at", "lead_score", "first_name", "last_name", "email", "value", "status"
+]
+# Attribution keys a list can require to be present (`gclid_exists=true`) or absent.
+EXISTS_FIELDS = ("gclid", "wbraid", "cid", "sid", "fbp", "fbc", "fbclid")
 Direction = Literal["asc", "desc"]
 
 
@@ -35,6 +41,15 @@ class Attribution(BaseModel):
     utm_content: Text | None = Field(default=None, max_length=255)
     referrer: Text | None = Field(default=None, max_length=2000)
     landing_page: Text | None = Field(default=None, max_length=2000)
+
+
+class Device(BaseModel):
+    """The browser that sent the lead."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    ip_address: Text | None = Field(default=None, max_length=45)
+    user_agent: Text | None = Field(default=None, max_length=1000)
 
 
 class LeadFields(BaseModel):
@@ -63,6 +78,14 @@ class LeadFields(BaseModel):
     )
     unique_identifier: Text | None = Field(default=None, max_length=255)
     form_id: RecordId | None = None
+    form_name: Text | None = Field(default=None, max_length=200)
+    form_data: dict[str, Any] | None = Field(
+        default=None, description="The form's fields as they were submitted."
+    )
+    channel_flow: Text | None = Field(
+        default=None, max_length=10_000, description="The UTM journey before the lead converted."
+    )
+    device: Device | None = None
     attribution: Attribution | None = None
 
 
@@ -79,23 +102,32 @@ class LeadUpdate(LeadFields):
 class InboundLead(LeadFields):
     """A lead from another tool: `email` is required, a match on email or phone is merged.
 
-    Attribution may also come as top-level keys (`utm_source`, `gclid`, …), as no-code tools
-    send flat objects.
+    Attribution and device data may also come as top-level keys (`utm_source`, `gclid`,
+    `ip_address`, …), as no-code tools send flat objects.
     """
 
     email: Text = Field(max_length=254)
 
     @model_validator(mode="before")
     @classmethod
-    def _lift_attribution(cls, data: Any) -> Any:
+    def _lift_flat_keys(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        flat = {key: data[key] for key in Attribution.model_fields if key in data}
-        if not flat:
-            return data
-        nested = data.get("attribution")
-        merged = {**flat, **nested} if isinstance(nested, dict) else flat
-        return {**data, "attribution": merged}
+        data = _lift(data, "attribution", Attribution.model_fields)
+        data = _lift(data, "device", Device.model_fields)
+        if "channel_flow" not in data and "lt_channelflow" in data:
+            data = {**data, "channel_flow": data["lt_channelflow"]}
+        return data
+
+
+def _lift(data: dict[str, Any], nested_key: str, keys: Any) -> dict[str, Any]:
+    """Top-level keys that belong to a nested object, moved into it (nested values win)."""
+    flat = {key: data[key] for key in keys if key in data}
+    if not flat:
+        return data
+    nested = data.get(nested_key)
+    merged = {**flat, **nested} if isinstance(nested, dict) else flat
+    return {**data, nested_key: merged}
 
 
 class LeadRead(BaseModel):
@@ -119,6 +151,11 @@ class LeadRead(BaseModel):
     value: float | None
     unique_identifier: str | None
     form_id: int | None
+    form_name: str | None
+    form_data: dict[str, Any] | None
+    channel_flow: str | None
+    device: Device
+    conversion_label_id: int | None
     attribution: Attribution
     created_at: datetime
     updated_at: datetime
@@ -128,6 +165,8 @@ class LeadRead(BaseModel):
 class LeadFilters:
     sources: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
+    # Statuses a lead must not have (the conversions' open leads are "everything else").
+    excluded_statuses: list[str] = field(default_factory=list)
     pipeline_id: int | None = None
     stage_id: int | None = None
     assigned_user_id: int | None = None
@@ -136,7 +175,17 @@ class LeadFilters:
     created_after: datetime | None = None
     created_before: datetime | None = None
     starred: bool | None = None
-    sort: SortField = "created_at"
+    form_id: int | None = None
+    form_name: str | None = None
+    unique_identifier: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    # Attribution keys that must be present (True) or absent (False).
+    has: dict[str, bool] = field(default_factory=dict)
+    # Inclusive bounds, where created_after/created_before are exclusive.
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    sort: OrderField = "created_at"
     direction: Direction = "desc"
 
 
@@ -144,3 +193,13 @@ class LeadFilters:
 class IntakeResult:
     lead_id: int
     is_duplicate: bool
+
+
+@dataclass(frozen=True)
+class LeadReference:
+    """Ways to name one lead, in the order they are tried: the first one given is used."""
+
+    lead_id: int | None = None
+    unique_identifier: str | None = None
+    email: str | None = None
+    phone: str | None = None

@@ -13,9 +13,11 @@ from leadhub.domains.events.schemas import LEAD_CREATED, LEAD_DELETED, Actor
 from leadhub.domains.leads.repository import LeadRepository
 from leadhub.domains.leads.schemas import (
     Attribution,
+    Device,
     LeadCreate,
     LeadFilters,
     LeadRead,
+    LeadReference,
     LeadUpdate,
 )
 from leadhub.domains.leads.validation import clean, clean_tag
@@ -23,6 +25,7 @@ from leadhub.domains.tags.repository import TagRepository
 from leadhub.domains.workspaces import service as workspaces
 from leadhub.errors import Invalid, NotFound
 from leadhub.kit.clock import utcnow
+from leadhub.kit.contact import InvalidEmail, normalize_email, normalize_phone
 from leadhub.kit.pagination import Page, PageRequest
 from leadhub.models import Lead
 from leadhub.models.lead import ATTRIBUTION_FIELDS
@@ -44,6 +47,38 @@ def get(session: Session, principal: Principal, lead_id: int) -> LeadRead:
     """One lead."""
     repo = LeadRepository(session, principal.workspace_id)
     return _read(repo, _require(repo, lead_id))
+
+
+def find(session: Session, principal: Principal, reference: LeadReference) -> LeadRead:
+    """The lead named by id, unique identifier, email or phone (the newest when several match)."""
+    repo = LeadRepository(session, principal.workspace_id)
+    return _read(repo, find_lead(repo, reference))
+
+
+def find_lead(repo: LeadRepository, reference: LeadReference) -> Lead:
+    """The lead named by the first identifier given; Invalid when none is, NotFound."""
+    lead: Lead | None
+    if reference.lead_id is not None:
+        lead = repo.get_lead(reference.lead_id)
+    elif text := (reference.unique_identifier or "").strip():
+        lead = repo.newest_where(Lead.unique_identifier, text)
+    elif text := (reference.email or "").strip():
+        lead = repo.newest_where(Lead.email, _email_key(text))
+    elif text := (reference.phone or "").strip():
+        region = workspaces.get(repo.session, repo.workspace_id).default_region
+        lead = repo.newest_where(Lead.phone, normalize_phone(text, region))
+    else:
+        raise Invalid.field("lead", "Provide one of lead id, unique identifier, email or phone.")
+    if lead is None:
+        raise NotFound.of("Lead")
+    return lead
+
+
+def _email_key(text: str) -> str:
+    try:
+        return normalize_email(text)
+    except InvalidEmail:
+        return text.lower()
 
 
 def create(
@@ -172,6 +207,11 @@ def to_read(lead: Lead, tags: list[str]) -> LeadRead:
         value=float(lead.value) if lead.value is not None else None,
         unique_identifier=lead.unique_identifier,
         form_id=lead.form_id,
+        form_name=lead.form_name,
+        form_data=lead.form_data,
+        channel_flow=lead.channel_flow,
+        device=Device(ip_address=lead.ip_address, user_agent=lead.user_agent),
+        conversion_label_id=lead.conversion_label_id,
         attribution=attribution,
         created_at=lead.created_at,
         updated_at=lead.updated_at,

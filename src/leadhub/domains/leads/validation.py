@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -16,7 +17,15 @@ from leadhub.kit.contact import InvalidEmail, normalize_email, normalize_phone
 from leadhub.models import Form, Lead, Pipeline, PipelineStage, User
 from leadhub.models.lead import ATTRIBUTION_FIELDS
 
-_TRIMMED = ("last_name", "company", "job_title", "notes", "unique_identifier")
+_TRIMMED = (
+    "last_name",
+    "company",
+    "job_title",
+    "notes",
+    "unique_identifier",
+    "form_name",
+    "channel_flow",
+)
 _LABEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9 _.:/-]*$")
 MAX_CUSTOM_FIELDS_BYTES = 16_384
 # Deeper values could not be serialised back (the lead would be stored, then unreadable).
@@ -77,6 +86,10 @@ def clean(
         _clean_phone(repo if check_unique else None, data.phone, region, current, values, errors)
     if "custom_fields" in given:
         _clean_custom_fields(data.custom_fields, values, errors)
+    if "form_data" in given:
+        _clean_form_data(data.form_data, values, errors)
+    if "device" in given and data.device is not None:
+        _clean_device(data, values, errors)
     if "attribution" in given and data.attribution is not None:
         for name in data.attribution.model_fields_set & set(ATTRIBUTION_FIELDS):
             values[name] = blank_to_none(getattr(data.attribution, name))
@@ -160,6 +173,27 @@ def _clean_custom_fields(
     elif (problem := _custom_fields_error(fields)) is not None:
         errors.add("custom_fields", problem)
     values["custom_fields"] = fields
+
+
+def _clean_form_data(raw: dict[str, Any] | None, values: dict[str, Any], errors: Errors) -> None:
+    if raw is not None and (problem := _custom_fields_error(raw)) is not None:
+        errors.add("form_data", problem.replace("custom fields", "form data"))
+    values["form_data"] = raw or None
+
+
+def _clean_device(data: LeadFields, values: dict[str, Any], errors: Errors) -> None:
+    device = data.device
+    if device is None:
+        return
+    given = device.model_fields_set
+    if "user_agent" in given:
+        values["user_agent"] = blank_to_none(device.user_agent)
+    if "ip_address" in given:
+        text = blank_to_none(device.ip_address)
+        try:
+            values["ip_address"] = str(ipaddress.ip_address(text)) if text else None
+        except ValueError:
+            errors.add("device.ip_address", "The IP address must be a valid IPv4 or IPv6 address.")
 
 
 def _walk(value: Any) -> Iterator[tuple[Any, int]]:

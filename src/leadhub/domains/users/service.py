@@ -140,6 +140,19 @@ def delete_user(session: Session, principal: Principal, user_id: int) -> None:
     session.flush()
 
 
+def owner_name(session: Session, principal: Principal) -> str | None:
+    """The name of the workspace's first active owner, if it has one (LeadPanther's /me)."""
+    repo = ScopedRepository(session, principal.workspace_id)
+    statement = (
+        repo.select_columns(User, User.name)
+        .where(User.role == "owner", User.is_active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
+    name = session.scalar(statement)
+    return (name or "").strip() or None
+
+
 def to_read(user: User) -> UserRead:
     return UserRead(
         id=user.id,

@@ -21,8 +21,19 @@ from leadhub.kit.clock import utcnow
 from leadhub.models import User, Workspace
 
 ADMIN_ROLES = frozenset({"owner", "admin"})
-# Members work leads and everything around them; settings, keys and people are for admins.
-_MEMBER_RESOURCES = ("leads", "pipelines", "tags", "forms", "automations", "lists", "exports")
+# Members work leads and everything around them (lead magnets capture leads, as forms do, and
+# the inbox's comments and DMs make them); settings, keys and people are for admins.
+_MEMBER_RESOURCES = (
+    "leads",
+    "activity",
+    "pipelines",
+    "tags",
+    "forms",
+    "lead_magnets",
+    "automations",
+    "lists",
+    "exports",
+)
 # Members shape the pipelines' stages but do not delete pipelines or stages.
 MEMBER_SCOPES = frozenset(
     scope
@@ -49,6 +60,7 @@ class Membership:
     workspace_id: int
     workspace_slug: str
     workspace_name: str
+    workspace_is_agency: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -110,6 +122,7 @@ def _membership(user: User, workspace: Workspace) -> Membership:
         workspace_id=workspace.id,
         workspace_slug=workspace.slug,
         workspace_name=workspace.name,
+        workspace_is_agency=workspace.is_agency,
     )
 
 

@@ -21,6 +21,14 @@ EVENT_TYPES: tuple[str, ...] = (
     events.TAG_ADDED,
     events.TAG_REMOVED,
     events.FORM_SUBMITTED,
+    events.LEAD_RATED,
+    events.CONVERSION_QUEUED,
+    events.CONVERSION_SENT,
+    events.CONVERSION_FAILED,
+    events.CONVERSION_PROCESSED,
+    events.SOCIAL_ACTIVITY,
+    events.POST_PUBLISHED,
+    events.POST_FOLLOWUP,
 )
 SECRET_MIN = 16
 SECRET_MAX = 200
@@ -59,7 +67,8 @@ class WebhookRead(BaseModel):
 class DeliveryRead(BaseModel):
     id: int
     webhook_id: int
-    event_id: int
+    # The lead event's id; None for a workspace event (post.published, post.followup).
+    event_id: int | None
     event: str
     request_body: dict[str, Any]
     status: str

@@ -1,6 +1,7 @@
-"""Webhooks: a URL that receives lead events, signed with a secret stored encrypted; every
-delivery is logged and can be sent again. Private targets are refused unless the node allows them
-(the edge passes `allow_private` from its settings)."""
+"""Webhooks: a URL that receives lead events (and workspace events such as post.published),
+signed with a secret stored encrypted; every delivery is logged and can be sent again. Private
+targets are refused unless the node allows them (the edge passes `allow_private` from its
+settings)."""
 
 from __future__ import annotations
 
@@ -128,8 +129,22 @@ def redeliver(
     return read_delivery(start_delivery(repo, webhook, earlier.event_id, earlier.event, body))
 
 
+def deliver_event(
+    session: Session, workspace_id: int, event: str, body: dict[str, Any]
+) -> list[WebhookDelivery]:
+    """Deliver a workspace event (one not about a lead, such as `post.published`) to each active
+    webhook subscribed to it or to "*"; answers the pending deliveries (none: nobody listens)."""
+    repo = WebhookRepository(session, workspace_id)
+    hooks = [hook for hook in repo.active() if wants(hook, event)]
+    return [start_delivery(repo, hook, None, event, body) for hook in hooks]
+
+
 def start_delivery(
-    repo: WebhookRepository, webhook: Webhook, event_id: int, event: str, body: dict[str, Any]
+    repo: WebhookRepository,
+    webhook: Webhook,
+    event_id: int | None,
+    event: str,
+    body: dict[str, Any],
 ) -> WebhookDelivery:
     """A pending delivery and the job that sends it (after the caller's commit)."""
     delivery = repo.add(

@@ -1,4 +1,6 @@
-"""Webhooks react to lead events: one delivery per matching webhook, each sent by its own job."""
+"""Webhooks react to lead events: one delivery per matching webhook, each sent by its own job.
+Workspace events (post.published, …) start their deliveries with `service.deliver_event`; both
+are sent by the same job, and its outcome is told to the event's listener (`outcomes`)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from leadhub.domains.events.subscribers import subscriber
 from leadhub.domains.jobs.registry import JobContext, PermanentFailure, handler
 from leadhub.domains.leads import service as leads
 from leadhub.domains.leads.repository import LeadRepository
+from leadhub.domains.webhooks import outcomes
 from leadhub.domains.webhooks import service as webhooks
 from leadhub.domains.webhooks.repository import WebhookRepository
 from leadhub.kit.clock import utcnow
@@ -22,6 +25,8 @@ from leadhub.models import Job, LeadEvent, Webhook, WebhookDelivery
 TIMEOUT_SECONDS = 10.0
 USER_AGENT = "LeadHub-Webhooks/1"
 MAX_ERROR = 1000
+# A receiver's JSON answer is read only up to this size.
+MAX_ANSWER = 64 * 1024
 
 
 class DeliveryFailed(Exception):
@@ -77,8 +82,9 @@ def deliver(context: JobContext, payload: dict[str, Any]) -> None:
     if hook is None:
         return
     delivery.attempts = context.attempt
+    answer: dict[str, Any] | None = None
     try:
-        _send(context, hook, delivery)
+        answer = _send(context, hook, delivery)
     except PermanentFailure as exc:
         _failed(delivery, str(exc))
     except Exception as exc:
@@ -86,9 +92,11 @@ def deliver(context: JobContext, payload: dict[str, Any]) -> None:
             raise
         _failed(delivery, delivery.error or f"{type(exc).__name__}: {exc}")
     context.session.flush()
+    outcomes.settle(context, delivery, answer)
 
 
-def _send(context: JobContext, hook: Webhook, delivery: WebhookDelivery) -> None:
+def _send(context: JobContext, hook: Webhook, delivery: WebhookDelivery) -> dict[str, Any] | None:
+    """POST the delivery; the receiver's answer when it is a JSON object."""
     secret = webhooks.read_secret(hook, context.secret_box)
     if secret is None:
         raise PermanentFailure("The webhook's secret cannot be read; set it again.")
@@ -119,6 +127,18 @@ def _send(context: JobContext, hook: Webhook, delivery: WebhookDelivery) -> None
     delivery.status = "succeeded"
     delivery.error = None
     delivery.delivered_at = utcnow()
+    return _json_answer(response)
+
+
+def _json_answer(response: httpx.Response) -> dict[str, Any] | None:
+    """The answer's JSON object (`{"published_url": …}` for post.published), or None."""
+    if "json" not in response.headers.get("content-type", "") or len(response.content) > MAX_ANSWER:
+        return None
+    try:
+        answer = response.json()
+    except ValueError:
+        return None
+    return answer if isinstance(answer, dict) else None
 
 
 def _failed(delivery: WebhookDelivery, error: str) -> None:

@@ -50,6 +50,26 @@ def get_by_slug(session: Session, slug: str) -> Workspace:
     return workspace
 
 
+def get_by_public_id(session: Session, public_id: str) -> Workspace:
+    """The workspace with this public id (`ws_…`); NotFound when there is none."""
+    text = public_id.strip()
+    workspace = (
+        session.scalar(select(Workspace).where(Workspace.public_id == text)) if text else None
+    )
+    if workspace is None:
+        raise NotFound.of("Workspace")
+    return workspace
+
+
+def keyless_principal(session: Session, public_id: str) -> Principal:
+    """Who a keyless channel acts as when it names the workspace by its public id (LeadTrackr's
+    browser-side createLead): that workspace, allowed to write leads, recorded as LeadHub itself."""
+    workspace = get_by_public_id(session, public_id)
+    return Principal(
+        workspace_id=workspace.id, workspace_slug=workspace.slug, scopes=frozenset({"write:leads"})
+    )
+
+
 def get(session: Session, workspace_id: int) -> Workspace:
     workspace = session.get(Workspace, workspace_id)
     if workspace is None:
@@ -64,6 +84,26 @@ class WorkspaceRead(BaseModel):
     name: str
     is_agency: bool
     default_region: str
+
+
+class Identity(BaseModel):
+    """Who a key is: its workspace, whether it acts as an agency, and what it may do."""
+
+    workspace: WorkspaceRead
+    actor_type: str
+    scopes: list[str]
+    api_key_id: int | None
+
+
+def identity(session: Session, principal: Principal) -> Identity:
+    """The caller's workspace, kind and scopes (any valid key may ask)."""
+    workspace = read(session, principal)
+    return Identity(
+        workspace=workspace,
+        actor_type="agency" if workspace.is_agency else "workspace",
+        scopes=sorted(principal.scopes),
+        api_key_id=principal.api_key_id,
+    )
 
 
 class WorkspaceUpdate(BaseModel):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import canonical
 from leadhub.domains.apikeys import service as apikeys
+from leadhub.domains.grants import clients
 from leadhub.errors import RateLimited
 from leadhub.surfaces.common.context import set_budget
 from leadhub.surfaces.common.runtime import Runtime
@@ -61,7 +62,12 @@ def authenticate(
     if apikeys.needs_touch(found.last_used_at):
         with runtime.db.unit_of_work() as session:
             apikeys.touch(session, found.key_id)
-    return found.principal
+    client_id = request.path_params.get("client_id")
+    if client_id is None:
+        return found.principal
+    # An agency's `/clients/{client_id}/…` route: the key acts on the client through its grant.
+    with runtime.db.unit_of_work(write=False) as session:
+        return clients.for_client(session, found.principal, str(client_id))
 
 
 class RequireScope:

@@ -19,3 +19,8 @@ def attribution_from(values: Mapping[str, Any], request: Request | None = None) 
     if request is None:
         return attribution.collect(values)
     return attribution.collect(values, request.query_params, cookies=request.cookies)
+
+
+def channel_flow_from(values: Mapping[str, Any], request: Request) -> str | None:
+    """The UTM journey from the submitted values, the query string or the tracking cookie."""
+    return attribution.channel_flow(values, request.query_params, cookies=request.cookies)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 
 def form_links(base_url: str, form_id: int) -> dict[str, str]:
@@ -14,3 +15,22 @@ def form_links(base_url: str, form_id: int) -> dict[str, str]:
     )
     script = f'<script src="{escape(url)}/embed.js" async></script>'
     return {"public_url": url, "embed_html": iframe, "embed_script": script}
+
+
+UPLOADS_PATH = "/uploads"
+
+
+def upload_links(base_url: str, token: str, path: str) -> dict[str, str]:
+    """Where a signed upload is PUT, and where the stored file is served afterwards."""
+    return {
+        "upload_url": f"{base_url}{UPLOADS_PATH}/{quote(token, safe='')}",
+        "public_url": f"{base_url}{UPLOADS_PATH}/{quote(path)}",
+    }
+
+
+MAGNETS_PATH = "/m"
+
+
+def magnet_page_url(base_url: str, slug: str) -> str:
+    """The public address of a lead magnet's hosted page."""
+    return f"{base_url}{MAGNETS_PATH}/{quote(slug)}"

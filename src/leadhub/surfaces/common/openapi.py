@@ -10,7 +10,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from leadhub.surfaces.common.deps import RequireScope
+from leadhub.surfaces.common.deps import RequireScope, authenticate
 
 
 def required_scopes(dependant: Dependant) -> list[str]:
@@ -19,6 +19,11 @@ def required_scopes(dependant: Dependant) -> list[str]:
         if isinstance(dependency.call, RequireScope) and dependency.call.scope not in found:
             found.append(dependency.call.scope)
     return found
+
+
+def needs_key(dependant: Dependant) -> bool:
+    """Whether the route authenticates a key (with or without a scope)."""
+    return any(dependency.call is authenticate for dependency in _walk(dependant))
 
 
 def _walk(dependant: Dependant) -> Iterator[Dependant]:
@@ -52,12 +57,16 @@ def _annotate_scopes(app: FastAPI, part: dict[str, Any]) -> None:
         if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
             continue
         scopes = required_scopes(route.dependant)
-        if not scopes:
+        if not scopes and not needs_key(route.dependant):
             continue
         for method in route.methods or ():
             operation = part["paths"].get(route.path_format or "", {}).get(method.lower())
             if operation is None:
                 continue
             operation["x-required-scopes"] = scopes
-            note = "Required scope: " + ", ".join(f"`{scope}`" for scope in scopes) + "."
+            note = (
+                "Required scope: " + ", ".join(f"`{scope}`" for scope in scopes) + "."
+                if scopes
+                else "Required: any valid API key."
+            )
             operation["description"] = (operation.get("description", "") + "\n\n" + note).strip()

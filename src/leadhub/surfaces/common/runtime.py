@@ -1,4 +1,5 @@
-"""What one node holds while it runs: settings, database, rate limiter, secret box, job queue."""
+"""What one node holds while it runs: settings, database, rate limiter, secret box, job queue,
+blob store."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from leadhub.db.uow import Database
 from leadhub.jobs.queue import JobQueue
 from leadhub.jobs.runner import Capabilities
 from leadhub.kit.crypto import SecretBox
+from leadhub.kit.signed import TokenSigner
+from leadhub.storage.base import BlobStore
+from leadhub.storage.factory import store_from_settings
 from leadhub.surfaces.common.ratelimit import RateLimiter
 
 
@@ -21,6 +25,9 @@ class Runtime:
     secret_box: SecretBox = field(init=False, repr=False)
     # Jobs written by this node's transactions go to this queue once they commit.
     jobs: JobQueue = field(init=False, repr=False)
+    # Where uploaded media lives (the data dir or an S3 bucket), and what signs its upload URLs.
+    store: BlobStore = field(init=False, repr=False)
+    upload_signer: TokenSigner = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.secret_box = SecretBox(self.settings.effective_secret_key())
@@ -30,6 +37,8 @@ class Runtime:
             base_url=self.settings.effective_base_url,
         )
         self.jobs = JobQueue(self.settings, self.db, capabilities)
+        self.store = store_from_settings(self.settings)
+        self.upload_signer = TokenSigner(self.settings.effective_secret_key(), purpose="uploads")
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.cors import PublicCors
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.native import errors
 from leadhub.surfaces.native.routes import (
+    activity,
+    agency,
     automations,
+    conversions,
     facebook,
     forms,
     google,
     health,
     inbound,
     integrations,
+    lead_magnets,
     leads,
+    media,
     pipelines,
+    posts,
+    social_leads,
     tags,
     users,
     webhooks,
 )
 
 MOUNT_PATH = "/api"
-ROUTERS = (
-    health.router,
+VERSION = "/v1"
+# The workspace's resources: served at /v1/…, and for an agency at /v1/clients/{client_id}/….
+WORKSPACE_ROUTERS = (
     leads.router,
     pipelines.router,
     tags.router,
@@ -33,11 +41,18 @@ ROUTERS = (
     forms.router,
     automations.router,
     integrations.router,
+    conversions.router,
     webhooks.router,
-    inbound.router,
-    facebook.router,
-    google.router,
+    media.router,
+    lead_magnets.router,
+    activity.router,
+    social_leads.router,
+    posts.router,
 )
+VERSION_ROUTERS = (health.router, agency.router)
+# Outside /v1: inbound intake and the ad platforms' callbacks.
+OTHER_ROUTERS = (inbound.router, facebook.router, google.router)
+CLIENT_PREFIX = "/clients/{client_id}"
 
 
 def create_native_app(runtime: Runtime) -> FastAPI:
@@ -47,6 +62,16 @@ def create_native_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(ErrorBoundary, render=errors.server_error)
     # Browsers on any site may post a form's submissions with its public key.
     app.add_middleware(PublicCors, path_pattern=r"/v1/forms/\d+/submissions")
-    for router in ROUTERS:
+    for router in (*VERSION_ROUTERS, *WORKSPACE_ROUTERS):
+        app.include_router(router, prefix=VERSION)
+    for router in WORKSPACE_ROUTERS:
+        # The twins are the same operations; the API reference documents them once.
+        app.include_router(
+            router,
+            prefix=VERSION + CLIENT_PREFIX,
+            dependencies=[Depends(agency.client_path)],
+            include_in_schema=False,
+        )
+    for router in OTHER_ROUTERS:
         app.include_router(router)
     return app

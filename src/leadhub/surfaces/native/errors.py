@@ -11,32 +11,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from leadhub.errors import (
-    Conflict,
-    Forbidden,
-    InsufficientCredits,
     Invalid,
     LeadHubError,
-    NotFound,
     RateLimited,
-    Unauthorized,
 )
+from leadhub.surfaces.common.errors import status_of
 from leadhub.surfaces.common.messages import field_errors
+from leadhub.surfaces.common.routing import allowed_methods
 from leadhub.surfaces.native.envelopes import ErrorEnvelope
 
 log = logging.getLogger("leadhub.native")
 
-STATUS = {
-    Unauthorized: 401,
-    Forbidden: 403,
-    NotFound: 404,
-    Invalid: 422,
-    Conflict: 409,
-    InsufficientCredits: 402,
-    RateLimited: 429,
-}
 _HTTP_CODES = {
     400: ("BAD_REQUEST", "The request could not be understood."),
     401: ("UNAUTHORIZED", "Unauthenticated. Provide a valid API key."),
@@ -46,7 +33,6 @@ _HTTP_CODES = {
     413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
     415: ("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON."),
 }
-_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # Declared on every route of the OpenAPI document.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorEnvelope, "description": "UNAUTHORIZED: missing or invalid API key"},
@@ -74,7 +60,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(LeadHubError)
     async def _domain(_request: Request, exc: LeadHubError) -> JSONResponse:
-        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
+        status = status_of(exc, invalid=422) or 500
         if status == 500:
             log.error("unmapped domain error %s: %s", exc.code, exc.message)
             return server_error(_request)
@@ -99,18 +85,3 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 405:
             response.headers["Allow"] = ", ".join(allowed_methods(_request))
         return response
-
-
-def allowed_methods(request: Request) -> list[str]:
-    """Every method some route of this application serves at the request's path.
-
-    Starlette's 405 names only the methods of the first route that matched the path.
-    """
-    routes = request.app.router.routes
-    return [
-        method
-        for method in _METHODS
-        if any(
-            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
-        )
-    ]

@@ -1,14 +1,26 @@
-"""The hosted forms as a sub-application mounted at /f."""
+"""The public pages as sub-applications: hosted forms at /f, media uploads at /uploads, lead
+magnets' hosted pages at /m."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
+from leadhub.kit.signed import TokenSigner
 from leadhub.surfaces.common.boundary import ErrorBoundary
+from leadhub.surfaces.common.links import MAGNETS_PATH, UPLOADS_PATH
 from leadhub.surfaces.common.runtime import Runtime
-from leadhub.surfaces.public import errors, forms
+from leadhub.surfaces.public import errors, forms, lead_magnets, upload_errors, uploads
+from leadhub.surfaces.public.headers import SecurityHeaders
 
 FORMS_PATH = "/f"
+__all__ = [
+    "FORMS_PATH",
+    "MAGNETS_PATH",
+    "UPLOADS_PATH",
+    "create_forms_app",
+    "create_magnets_app",
+    "create_uploads_app",
+]
 
 
 def create_forms_app(runtime: Runtime) -> FastAPI:
@@ -17,4 +29,27 @@ def create_forms_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error)
     app.include_router(forms.router)
+    return app
+
+
+def create_uploads_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.runtime = runtime
+    upload_errors.install(app)
+    app.add_middleware(ErrorBoundary, render=upload_errors.server_error)
+    app.include_router(uploads.router)
+    return app
+
+
+def create_magnets_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.runtime = runtime
+    # Signs the cookie that keeps a gated page open for the visitor who gave their email.
+    app.state.unlock_signer = TokenSigner(
+        runtime.settings.effective_secret_key(), purpose="magnet-unlock"
+    )
+    errors.install(app)
+    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.add_middleware(SecurityHeaders)
+    app.include_router(lead_magnets.router)
     return app

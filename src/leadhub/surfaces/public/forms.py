@@ -15,7 +15,7 @@ from leadhub.errors import Invalid
 from leadhub.kit import attribution
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RuntimeDep, SessionDep
-from leadhub.surfaces.common.forms import client_ip
+from leadhub.surfaces.common.forms import channel_flow_from, client_ip
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.public.pages import STATIC, message, render
 
@@ -104,7 +104,10 @@ def _submit(request: Request, runtime: Runtime, form_id: int, values: dict[str, 
         cookies=request.cookies,
     )
     meta = SubmissionMeta(
-        attribution=found, ip_address=address, user_agent=request.headers.get("user-agent")
+        attribution=found,
+        ip_address=address,
+        user_agent=request.headers.get("user-agent"),
+        channel_flow=channel_flow_from(values, request),
     )
     submitted = {key: value for key, value in values.items() if key not in INTERNAL}
     try:

@@ -13,10 +13,16 @@ from leadhub.surfaces.web.render import STATIC
 from leadhub.surfaces.web.routes import (
     auth,
     automations,
+    clients,
+    conversions,
     dashboard,
     forms,
+    inbox,
+    lead_magnet_analytics,
+    lead_magnets,
     leads,
     pipelines,
+    posts,
     settings,
     webhooks,
 )
@@ -26,10 +32,16 @@ SESSION_DAYS = 14
 ROUTERS = [
     auth.router,
     automations.router,
+    clients.router,
+    conversions.router,
     dashboard.router,
     pipelines.router,
     forms.router,
+    inbox.router,
+    lead_magnets.router,
+    lead_magnet_analytics.router,
     leads.router,
+    posts.router,
     settings.router,
     webhooks.router,
 ]

@@ -145,6 +145,29 @@ def top_forms(forms: Sequence[FormCount], *, description: str) -> Markup:
     )
 
 
+def per_day(
+    days: Sequence[date], series: Sequence[tuple[str, Sequence[int]]], *, description: str
+) -> Markup:
+    """Counts per day for a few series, as bars side by side (a lead magnet's views, captures)."""
+    labels = [bucket_label(day, "day", short=True) for day in days]
+    top = max((max(values, default=0) for _name, values in series), default=0)
+    chart = pygal.Bar(
+        **_config(height=320, width=820, style=STYLE),
+        x_labels=labels,
+        x_labels_major_every=max(1, math.ceil(len(labels) / 8)) if len(labels) > 12 else None,
+        show_minor_x_labels=len(labels) <= 12,
+        y_labels=integer_ticks(top),
+        legend_at_bottom=True,
+        legend_at_bottom_columns=max(1, len(series)),
+    )
+    for name, values in series:
+        chart.add(name, list(values))
+    names = [name for name, _values in series]
+    return _render(
+        chart, description, names, lambda name, label, value: f"{name} · {label}: {value}"
+    )
+
+
 # -- labels ---------------------------------------------------------------------------------
 
 

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadhub.errors import Forbidden, LeadHubError, NotFound, RateLimited
-from leadhub.surfaces.web.render import page, templates
-from leadhub.surfaces.web.session import CsrfRejected, LoginRequired
+from leadhub.surfaces.web.render import page, path_for, templates
+from leadhub.surfaces.web.session import ActingEnded, CsrfRejected, LoginRequired
 
 _TITLES = {
     400: "This request could not be understood",
@@ -43,6 +43,8 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, LoginRequired):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        if isinstance(exc, ActingEnded):  # back to the agency's own dashboard, with a flash
+            return RedirectResponse(path_for(request, "dashboard"), status_code=303)
         if isinstance(exc, CsrfRejected | Forbidden):
             return error_page(request, 403, exc.message)
         if isinstance(exc, NotFound):

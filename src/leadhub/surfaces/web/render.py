@@ -14,9 +14,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from starlette.routing import NoMatchFound
 
+from leadhub.domains.grants import clients
+from leadhub.domains.grants.clients import ClientRead
 from leadhub.domains.users import signin
 from leadhub.domains.users.signin import Membership
-from leadhub.surfaces.web.session import MEMBERSHIPS_KEY, csrf_token, pop_flashes
+from leadhub.surfaces.web import acting
+from leadhub.surfaces.web.session import MEMBERSHIPS_KEY, WebUser, csrf_token, pop_flashes
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -35,8 +38,12 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("Dashboard", "dashboard", "▦"),
     NavItem("Leads", "leads", "☰"),
+    NavItem("Inbox", "inbox", "✆"),
+    NavItem("Conversions", "conversions", "✓"),
     NavItem("Pipelines", "pipelines", "⇶"),
     NavItem("Forms", "forms", "✎"),
+    NavItem("Lead magnets", "lead_magnets", "◎"),
+    NavItem("Posts", "posts", "✉"),
     NavItem("Automations", "automations", "⚡"),
     NavItem("Webhooks", "webhooks", "↗", admin_only=True),
     NavItem("Settings", "settings", "⚙"),
@@ -53,6 +60,7 @@ def page(
         flashes=pop_flashes(request),
         nav=_nav(request, user),
         workspaces=_workspaces(request, user),
+        clients=_clients(request, user),
     )
     return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -100,9 +108,16 @@ def _nav(request: Request, user: Membership | None) -> list[tuple[NavItem, str]]
         if item.admin_only and not user.is_admin:
             continue
         href = path_or_none(request, item.route)
-        if href is not None:
+        if href is not None and may_open(user, href):
             items.append((item, href))
     return items
+
+
+def may_open(user: Membership, href: str) -> bool:
+    """Whether a page is open to this person (acting for a client, the grant decides too)."""
+    if not isinstance(user, WebUser) or user.acting is None:
+        return True
+    return acting.allows(user.principal(), "GET", href)
 
 
 def _workspaces(request: Request, user: Membership | None) -> list[Membership]:
@@ -114,6 +129,16 @@ def _workspaces(request: Request, user: Membership | None) -> list[Membership]:
     runtime = request.app.state.runtime
     with runtime.db.unit_of_work(write=False) as session:
         return signin.memberships(session, ids)
+
+
+def _clients(request: Request, user: Membership | None) -> list[ClientRead]:
+    """The clients an agency's member may act for, for the switcher."""
+    home = user.home() if isinstance(user, WebUser) else user
+    if home is None or not home.workspace_is_agency:
+        return []
+    runtime = request.app.state.runtime
+    with runtime.db.unit_of_work(write=False) as session:
+        return clients.active_clients(session, home.principal())
 
 
 def _when(value: datetime | None, style: str = "datetime") -> str:

@@ -18,7 +18,7 @@ from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/automations", tags=["Automations"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/automations", tags=["Automations"], responses=ERROR_RESPONSES)
 
 ReadAutomations = Annotated[Principal, Depends(RequireScope("read:automations"))]
 WriteAutomations = Annotated[Principal, Depends(RequireScope("write:automations"))]

@@ -27,12 +27,12 @@ from leadhub.surfaces.common.deps import (
     authenticate,
     bearer_scheme,
 )
-from leadhub.surfaces.common.forms import attribution_from, client_ip
+from leadhub.surfaces.common.forms import attribution_from, channel_flow_from, client_ip
 from leadhub.surfaces.common.links import form_links
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/forms", tags=["Forms"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/forms", tags=["Forms"], responses=ERROR_RESPONSES)
 
 ReadForms = Annotated[Principal, Depends(RequireScope("read:forms"))]
 WriteForms = Annotated[Principal, Depends(RequireScope("write:forms"))]
@@ -163,6 +163,7 @@ def submit_form(
         attribution=attribution_from(values, request),
         ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent"),
+        channel_flow=channel_flow_from(values, request),
     )
     if form_key:
         _limit_address(runtime, meta.ip_address, form_id)

@@ -11,7 +11,7 @@ import leadhub
 from leadhub.kit.clock import isoformat, utcnow
 from leadhub.surfaces.common.deps import RuntimeDep
 
-router = APIRouter(prefix="/v1", tags=["Health"])
+router = APIRouter(tags=["Health"])
 
 
 class Health(BaseModel):

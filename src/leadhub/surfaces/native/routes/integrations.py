@@ -19,7 +19,7 @@ from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/integrations", tags=["Integrations"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/integrations", tags=["Integrations"], responses=ERROR_RESPONSES)
 
 ReadIntegrations = Annotated[Principal, Depends(RequireScope("read:integrations"))]
 WriteIntegrations = Annotated[Principal, Depends(RequireScope("write:integrations"))]

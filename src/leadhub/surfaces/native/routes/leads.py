@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from leadhub.auth.principal import Principal
 from leadhub.domains.leads import service as leads
 from leadhub.domains.leads.schemas import (
+    EXISTS_FIELDS,
     Direction,
     LeadCreate,
     LeadFilters,
@@ -25,7 +26,7 @@ from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/leads", tags=["Leads"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/leads", tags=["Leads"], responses=ERROR_RESPONSES)
 
 ReadLeads = Annotated[Principal, Depends(RequireScope("read:leads"))]
 WriteLeads = Annotated[Principal, Depends(RequireScope("write:leads"))]
@@ -43,10 +44,19 @@ class LeadListQuery(BaseModel):
     stage_id: RecordId | None = None
     assigned_user_id: RecordId | None = None
     tag: Text | None = Field(None, description="Filter by tag name.")
-    search: Text | None = Field(None, description="Search by name, email or phone.")
+    search: Text | None = Field(None, description="Search by name, company, email or phone.")
     created_after: datetime | None = Field(None, description="ISO 8601 date or date-time.")
     created_before: datetime | None = Field(None, description="ISO 8601 date or date-time.")
     starred: bool | None = Field(None, description="true: only starred leads.")
+    form_id: RecordId | None = Field(None, description="Leads captured by this form.")
+    unique_identifier: Text | None = Field(None, description="Exact match.")
+    gclid_exists: bool | None = Field(None, description="true: with a gclid; false: without.")
+    wbraid_exists: bool | None = None
+    cid_exists: bool | None = None
+    sid_exists: bool | None = None
+    fbp_exists: bool | None = None
+    fbc_exists: bool | None = None
+    fbclid_exists: bool | None = None
     sort: SortField = "created_at"
     direction: Direction = "desc"
 
@@ -75,9 +85,16 @@ class LeadListQuery(BaseModel):
             created_after=self.created_after,
             created_before=self.created_before,
             starred=self.starred,
+            form_id=self.form_id,
+            unique_identifier=(self.unique_identifier or "").strip() or None,
+            has=self._attribution_present(),
             sort=self.sort,
             direction=self.direction,
         )
+
+    def _attribution_present(self) -> dict[str, bool]:
+        found = {name: getattr(self, f"{name}_exists") for name in EXISTS_FIELDS}
+        return {name: present for name, present in found.items() if present is not None}
 
 
 class TagBody(BaseModel):

@@ -21,7 +21,7 @@ from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/pipelines", tags=["Pipelines"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/pipelines", tags=["Pipelines"], responses=ERROR_RESPONSES)
 
 ReadPipelines = Annotated[Principal, Depends(RequireScope("read:pipelines"))]
 WritePipelines = Annotated[Principal, Depends(RequireScope("write:pipelines"))]

@@ -14,7 +14,7 @@ from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/tags", tags=["Tags"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/tags", tags=["Tags"], responses=ERROR_RESPONSES)
 
 ReadTags = Annotated[Principal, Depends(RequireScope("read:tags"))]
 WriteTags = Annotated[Principal, Depends(RequireScope("write:tags"))]

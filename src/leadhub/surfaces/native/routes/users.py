@@ -14,7 +14,7 @@ from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/users", tags=["Users"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/users", tags=["Users"], responses=ERROR_RESPONSES)
 
 ReadUsers = Annotated[Principal, Depends(RequireScope("read:users"))]
 WriteUsers = Annotated[Principal, Depends(RequireScope("write:users"))]

@@ -19,7 +19,7 @@ from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/v1/webhooks", tags=["Webhooks"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/webhooks", tags=["Webhooks"], responses=ERROR_RESPONSES)
 
 ReadWebhooks = Annotated[Principal, Depends(RequireScope("read:webhooks"))]
 WriteWebhooks = Annotated[Principal, Depends(RequireScope("write:webhooks"))]

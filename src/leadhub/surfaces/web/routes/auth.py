@@ -72,6 +72,7 @@ def switch_workspace(
     allowed = request.session.get(MEMBERSHIPS_KEY) or [user.user_id]
     if user_id in allowed:
         request.session[USER_KEY] = user_id
+        web_session.stop_acting(request)  # acting for a client belongs to the agency left
     return redirect(request, "dashboard")
 
 

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from leadhub.domains.conversions import labels as conversion_labels
+from leadhub.domains.conversions import service as conversions
 from leadhub.domains.events import service as events
 from leadhub.domains.events.actors import actor_names
 from leadhub.domains.forms.lead_submissions import list_for_lead
@@ -16,6 +18,7 @@ from leadhub.errors import Invalid
 from leadhub.kit.pagination import PageRequest
 from leadhub.surfaces.common.deps import SessionDep
 from leadhub.surfaces.web.render import page, path_for, path_or_none, redirect
+from leadhub.surfaces.web.routes import conversion_support  # noqa: F401  (its template filters)
 from leadhub.surfaces.web.routes.lead_support import (
     ATTRIBUTION_LABELS,
     LeadId,
@@ -120,6 +123,7 @@ def _render(
         session, principal, lead_id, page=_page(request, "submissions_page", SUBMISSIONS_PER_PAGE)
     )
     actors = actor_names(session, principal, timeline.items)
+    rated = conversions.list_for_lead(session, principal, lead_id)
     return page(
         request,
         "leads/show.html",
@@ -129,6 +133,8 @@ def _render(
         lead=lead,
         choices=choices,
         attribution=_attribution(lead.attribution),
+        conversions=rated,
+        conversion_labels=conversion_labels.all_labels(session, principal),
         submissions=submissions,
         timeline=timeline,
         entries=entries(timeline.items, actors=actors, choices=choices),

@@ -10,6 +10,7 @@ from typing import Any
 from leadhub.domains.events import schemas as kinds
 from leadhub.domains.events.actors import ActorKey
 from leadhub.domains.events.schemas import EventRead
+from leadhub.surfaces.web.routes.conversion_support import platform
 from leadhub.surfaces.web.routes.lead_support import Choices
 
 FIELD_LABELS = {
@@ -34,9 +35,30 @@ FIELD_LABELS = {
     "utm_content": "UTM content",
     "landing_page": "Landing page",
     "referrer": "Referrer",
+    "conversion_label_id": "Conversion label",
+    "channel_flow": "Channel flow",
+    "form_name": "Form name",
 }
 # These changes have events of their own (status_changed, …); lead_updated does not repeat them.
-_SPECIFIC = frozenset({"status", "pipeline_id", "pipeline_stage_id", "assigned_user_id"})
+_SPECIFIC = frozenset(
+    {"status", "pipeline_id", "pipeline_stage_id", "assigned_user_id", "conversion_label_id"}
+)
+_CONVERSIONS = frozenset(
+    {
+        kinds.LEAD_RATED,
+        kinds.CONVERSION_QUEUED,
+        kinds.CONVERSION_SENT,
+        kinds.CONVERSION_FAILED,
+        kinds.CONVERSION_PROCESSED,
+    }
+)
+# How a settled conversion went, as the timeline says it.
+_OUTCOMES = {
+    "sent": "sent to every platform",
+    "partial": "sent to some platforms, failed at others",
+    "failed": "failed at every platform",
+    "recorded": "recorded (nothing was sent)",
+}
 _MAX_VALUE = 80
 
 
@@ -132,6 +154,8 @@ def _describe(event: EventRead, namer: _Namer, actor: str) -> Entry | None:
         return _updated(event, namer, entry)
     if event.type == kinds.LEAD_DELETED:
         return entry("Lead deleted")
+    if event.type in _CONVERSIONS:
+        return _conversion(event, entry)
     return entry(event.type.replace("_", " ").capitalize())
 
 
@@ -176,3 +200,29 @@ def _custom_field_changes(namer: _Namer, old: dict[str, Any], new: dict[str, Any
             after = namer.value("custom_fields", new.get(key))
             lines.append(f"Custom field “{key}”: {before} → {after}")
     return lines
+
+
+def _conversion(event: EventRead, entry: Callable[..., Entry]) -> Entry:
+    """Rated, queued, sent or failed at one platform, settled."""
+    data = event.data
+    label = str(data.get("label") or "a deleted label")
+    if event.type == kinds.LEAD_RATED:
+        return entry("Rated as lost" if label == "Lost" else f"Rated “{label}”")
+    if event.type == kinds.CONVERSION_QUEUED:
+        sends = int(data.get("sends") or 0)
+        warnings = [f"Not sent: {text}" for text in data.get("warnings") or []]
+        where = f"{sends} platform{'' if sends == 1 else 's'}" if sends else "no platform"
+        return entry(f"Conversion “{label}” queued for {where}", warnings)
+    if event.type == kinds.CONVERSION_PROCESSED:
+        outcome = str(data.get("outcome") or "")
+        return entry(f"Conversion “{label}” {_OUTCOMES.get(outcome, outcome or 'settled')}")
+    where = f"{data.get('integration') or 'a deleted integration'}"
+    where += f" ({platform(str(data.get('destination') or ''))})"
+    attempts = int(data.get("attempts") or 0)
+    details = [f"Target: {data.get('target')}"] if data.get("target") else []
+    details.append(f"{attempts} attempt{'' if attempts == 1 else 's'}")
+    if data.get("detail"):
+        details.append(str(data["detail"]))
+    if event.type == kinds.CONVERSION_SENT:
+        return entry(f"Conversion sent to {where}", details)
+    return entry(f"Conversion to {where} failed", details)

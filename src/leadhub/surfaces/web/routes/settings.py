@@ -6,6 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from leadhub.surfaces.web.routes import (
+    settings_clients,
+    settings_conversion_labels,
     settings_integrations,
     settings_keys,
     settings_tags,
@@ -30,5 +32,7 @@ for section_router in (
     settings_keys.router,
     settings_integrations.router,
     settings_tags.router,
+    settings_conversion_labels.router,
+    settings_clients.router,
 ):
     router.include_router(section_router)

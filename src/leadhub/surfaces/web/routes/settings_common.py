@@ -15,7 +15,7 @@ from starlette.routing import NoMatchFound
 
 from leadhub.domains.users.signin import Membership
 from leadhub.errors import Invalid
-from leadhub.surfaces.web.render import page, path_for, path_or_none
+from leadhub.surfaces.web.render import may_open, page, path_for, path_or_none
 from leadhub.surfaces.web.validation import parse
 
 M = TypeVar("M", bound=BaseModel)
@@ -27,6 +27,7 @@ class Section:
     route: str
     description: str
     admin_only: bool = True
+    agency_only: bool = False
 
 
 # The settings sections in the sub-navigation's order; later areas (webhooks, account, …) add
@@ -37,6 +38,17 @@ SECTIONS: list[Section] = [
     Section("API keys", "settings_keys", "Keys for the REST API, with scopes and limits."),
     Section("Integrations", "settings_integrations", "Facebook, Google, email, Slack, webhooks."),
     Section("Tags", "settings_tags", "The labels you put on leads.", admin_only=False),
+    Section(
+        "Conversion labels",
+        "settings_conversion_labels",
+        "The outcomes leads are rated with, and the ad platforms each one is sent to.",
+    ),
+    Section(
+        "Clients",
+        "settings_clients",
+        "The client workspaces this agency works in, and what it may do in each.",
+        agency_only=True,
+    ),
 ]
 
 
@@ -46,10 +58,14 @@ def sections_for(request: Request, user: Membership) -> list[tuple[Section, str]
     for section in SECTIONS:
         if section.admin_only and not user.is_admin:
             continue
+        if section.agency_only and not user.workspace_is_agency:
+            continue
         try:
-            found.append((section, path_for(request, section.route)))
+            href = path_for(request, section.route)
         except NoMatchFound:
             continue
+        if may_open(user, href):
+            found.append((section, href))
     return found
 
 

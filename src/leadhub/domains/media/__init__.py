@@ -1,0 +1,1 @@
+"""Media: files uploaded through signed, expiring URLs and served publicly once stored."""

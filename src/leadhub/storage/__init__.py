@@ -1,0 +1,1 @@
+"""Where uploaded bytes live: the local data directory or an S3-compatible bucket."""

@@ -1,0 +1,1 @@
+"""The LeadPanther API v1 dialect, mounted at /compat/leadpanther."""

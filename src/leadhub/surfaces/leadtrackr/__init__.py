@@ -1,0 +1,1 @@
+"""LeadTrackr's API, served under /compat/leadtrackr."""

@@ -1,0 +1,46 @@
+"""/uploads answers errors as small JSON bodies: {"status": "error", "code", "message"}."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+
+from leadhub.errors import (
+    LeadHubError,
+)
+from leadhub.surfaces.common.errors import status_of
+
+_HTTP = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"status": "error", "code": code, "message": message}, status_code=status)
+
+
+def server_error(_request: Request) -> JSONResponse:
+    return error(500, "SERVER_ERROR", "An unexpected error occurred.")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(LeadHubError)
+    async def _domain(request: Request, exc: LeadHubError) -> JSONResponse:
+        status = status_of(exc, invalid=400)
+        if status is None:
+            return server_error(request)
+        return error(status, exc.code, exc.message)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(_request: Request, _exc: ClientDisconnect) -> JSONResponse:
+        return error(400, "BAD_REQUEST", "The upload was interrupted.")
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, _exc: RequestValidationError) -> JSONResponse:
+        return error(404, "NOT_FOUND", "File not found.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP.get(exc.status_code, "ERROR")
+        return error(exc.status_code, code, str(exc.detail))
