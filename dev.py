@@ -49,8 +49,8 @@ def run(*command: str) -> None:
 
 
 def lint() -> None:
-    run(tool("ruff"), "check", "src", "tests", "dev.py")
-    run(tool("ruff"), "format", "--check", "src", "tests", "dev.py")
+    run(tool("ruff"), "check", "src", "tests", "bench", "dev.py")
+    run(tool("ruff"), "format", "--check", "src", "tests", "bench", "dev.py")
     run(tool("mypy"))
     run(tool("lint-imports"))
 

@@ -16,6 +16,7 @@ CALLBACK_PREFIX = "/api/integrations/"
 COMPAT_PREFIX = "/compat/"
 LEADTRACKR_PREFIX = "/compat/leadtrackr/"
 LEADPANTHER_PREFIX = "/compat/leadpanther/"
+LEADSOPEDIA_PREFIX = "/compat/leadsopedia/"
 # Keyless by design: LeadTrackr's browser-side createLead names its project in the body.
 KEYLESS_PATHS = frozenset({"/compat/leadtrackr/api/leads/createLead"})
 _PARAMETER = re.compile(r"\{[^}]+\}")

@@ -147,7 +147,8 @@ def redis_url() -> str:
 # -- real server processes ------------------------------------------------------------------
 
 LEADHUB_COMMAND = str(Path(sys.executable).with_name("leadhub"))
-SERVER_START_TIMEOUT = 30.0
+# Waiting for readiness, not timing it: a loaded machine imports slowly.
+SERVER_START_TIMEOUT = 90.0
 
 
 def free_port() -> int:

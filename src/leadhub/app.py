@@ -16,14 +16,18 @@ from leadhub.surfaces.common.openapi import merged_schema
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.leadpanther.app import MOUNT_PATH as LEADPANTHER_PATH
 from leadhub.surfaces.leadpanther.app import create_leadpanther_app
+from leadhub.surfaces.leadsopedia.app import MOUNT_PATH as LEADSOPEDIA_PATH
+from leadhub.surfaces.leadsopedia.app import create_leadsopedia_app
 from leadhub.surfaces.leadtrackr.app import MOUNT_PATH as LEADTRACKR_PATH
 from leadhub.surfaces.leadtrackr.app import create_leadtrackr_app
 from leadhub.surfaces.native.app import MOUNT_PATH as NATIVE_PATH
 from leadhub.surfaces.native.app import create_native_app
 from leadhub.surfaces.public.app import (
+    DOWNLOADS_PATH,
     FORMS_PATH,
     MAGNETS_PATH,
     UPLOADS_PATH,
+    create_downloads_app,
     create_forms_app,
     create_magnets_app,
     create_uploads_app,
@@ -52,6 +56,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runtime.usage.start()  # API calls are written every few seconds, and at shutdown
         if consume_jobs:
             runtime.jobs.start_consumer()
         try:
@@ -74,6 +79,7 @@ def create_app(
     surfaces = [
         (NATIVE_PATH, create_native_app(runtime)),
         (LEADPANTHER_PATH, create_leadpanther_app(runtime)),
+        (LEADSOPEDIA_PATH, create_leadsopedia_app(runtime)),
         (LEADTRACKR_PATH, create_leadtrackr_app(runtime)),
     ]
     for path, surface in surfaces:
@@ -81,6 +87,7 @@ def create_app(
     app.mount(FORMS_PATH, create_forms_app(runtime))
     app.mount(UPLOADS_PATH, create_uploads_app(runtime))
     app.mount(MAGNETS_PATH, create_magnets_app(runtime))
+    app.mount(DOWNLOADS_PATH, create_downloads_app(runtime))
     # Last: the web app answers every path the other surfaces do not.
     app.mount("/", create_web_app(runtime))
 

@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# Meta retires each Graph API version about two years after its release (v21.0: January 2027).
+DEFAULT_META_GRAPH_VERSION = "v23.0"
 
 
 class Settings(BaseSettings):
@@ -36,6 +38,12 @@ class Settings(BaseSettings):
     s3_secret_access_key: str | None = None
     s3_path_style: bool = False
     upload_url_ttl: int = Field(default=900, ge=1, le=7 * 24 * 3600)
+    # Seconds a signed export download link stays valid.
+    download_url_ttl: int = Field(default=3600, ge=1, le=7 * 24 * 3600)
+    # The Graph API version of Facebook Lead Ads and the Meta Conversions API calls.
+    meta_graph_version: str = Field(default=DEFAULT_META_GRAPH_VERSION, pattern=r"^v\d+\.\d+$")
+    # The largest CSV or XLSX file an import accepts, in bytes.
+    import_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
 
     @field_validator("base_url")
     @classmethod

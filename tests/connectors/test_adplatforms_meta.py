@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from leadhub.integrations import adplatforms
 from leadhub.integrations.adplatforms import ConversionEvent
 from leadhub.integrations.errors import ConnectorError
-from leadhub.integrations.facebook import GRAPH_VERSION
+from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION
 from tests.connectors.conftest import make_integration
 from tests.connectors.servers import Received, Switchboard, path_of, query_of, switchboard
 from tests.connectors.test_connection import check
@@ -65,7 +65,7 @@ def test_the_event_is_posted_as_documented(board: Switchboard) -> None:
     graph = board.answering(lambda _r: (200, RECEIVED))
     answer = send(graph.url)
     [request] = graph.received
-    assert (request.method, request.path) == ("POST", f"/{GRAPH_VERSION}/1234567890/events")
+    assert (request.method, request.path) == ("POST", f"/{DEFAULT_GRAPH_VERSION}/1234567890/events")
     assert request.headers["content-type"] == "application/json"
     assert request.json() == {
         "data": [
@@ -216,5 +216,5 @@ def test_the_connection_check_reads_the_pixel(
     assert results[0].ok and results[0].message == "The pixel is Acme Pixel."
     assert not results[1].ok and "400" in results[1].message
     request = server.received[0]
-    assert path_of(request) == f"/{GRAPH_VERSION}/1234567890"
+    assert path_of(request) == f"/{DEFAULT_GRAPH_VERSION}/1234567890"
     assert query_of(request) == {"access_token": TOKEN, "fields": "name"}

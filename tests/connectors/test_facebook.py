@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION
 from leadhub.models import Job, Lead
 from leadhub.surfaces.common.runtime import Runtime
 from tests.connectors.conftest import make_integration
@@ -80,7 +81,7 @@ def sign(body: bytes, secret: str = APP_SECRET) -> str:
 
 
 def _graph(received: Received) -> tuple[int, Any]:
-    if received.path == "/v21.0/123123123123?access_token=page-token":
+    if received.path == f"/{DEFAULT_GRAPH_VERSION}/123123123123?access_token=page-token":
         return 200, GRAPH_LEAD
     if received.path == "/me?access_token=page-token":
         return 200, {"name": "Acme Page", "id": "153125381133"}
@@ -122,7 +123,7 @@ def test_a_signed_leadgen_event_becomes_a_lead(
         assert (answer.status_code, answer.json()) == (200, {"received": 1})
         assert runtime.jobs.run_pending() == ["done"]
     [request] = graph.received
-    assert request.path == "/v21.0/123123123123?access_token=page-token"
+    assert request.path == f"/{DEFAULT_GRAPH_VERSION}/123123123123?access_token=page-token"
     with runtime.db.unit_of_work(write=False) as session:
         lead = session.scalars(select(Lead)).one()
         assert (lead.first_name, lead.last_name, lead.email) == (

@@ -19,6 +19,7 @@ from tests.apiroutes import (
     HEALTH_PATH,
     KEYLESS_PATHS,
     LEADPANTHER_PREFIX,
+    LEADSOPEDIA_PREFIX,
     LEADTRACKR_PREFIX,
     Operation,
     api_operations,
@@ -44,6 +45,11 @@ DIALECT_ERRORS = (
         LEADPANTHER_PREFIX,
         ("400", "401", "403", "404", "429", "500"),
         "#/components/schemas/LeadPantherError",
+    ),
+    (
+        LEADSOPEDIA_PREFIX,
+        ("400", "401", "403", "404", "429", "500"),
+        "#/components/schemas/LeadsopediaError",
     ),
 )
 

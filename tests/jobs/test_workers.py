@@ -34,6 +34,10 @@ BOOT = (
 )
 
 
+READY = "leadhub worker: consuming jobs"
+STARTUP_TIMEOUT = 180
+
+
 def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -88,6 +92,8 @@ def worker(
         [sys.executable, "-c", BOOT], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
+        # Starting is not what these tests time: a loaded machine may take long to import.
+        wait_for(lambda: READY in log_path.read_text(errors="replace"), timeout=STARTUP_TIMEOUT)
         yield process
     except BaseException:
         # What the worker said is the first thing to read when a wait times out.

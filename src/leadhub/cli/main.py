@@ -6,6 +6,7 @@ argument prints one line on stderr and exits non-zero.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -15,11 +16,13 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 from sqlalchemy.orm import Session
 
+from leadhub.cli import exports as export_command
+from leadhub.cli import imports as import_command
 from leadhub.config import DEFAULT_HOST, DEFAULT_PORT, Settings
 from leadhub.db.migrate import upgrade
 from leadhub.db.uow import Database
+from leadhub.domains.account import service as account
 from leadhub.domains.apikeys import service as apikeys
-from leadhub.domains.credits import service as credits
 from leadhub.domains.grants import service as grants
 from leadhub.domains.users import service as users
 from leadhub.domains.workspaces import service as workspaces
@@ -36,6 +39,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(grant_app, name="grant")
 app.add_typer(credits_app, name="credits")
+app.command("import")(import_command.import_file)
+app.command("export")(export_command.export_leads)
 
 T = TypeVar("T")
 
@@ -106,11 +111,15 @@ def worker(
     """Consume background jobs (with LEADHUB_REDIS_URL, on any number of machines)."""
     from leadhub.surfaces.common.runtime import Runtime
 
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = Settings()
     runtime = Runtime.build(settings)
     upgrade(runtime.db.engine)
     try:
         runtime.jobs.submit_sweep()  # whatever waited while no worker ran
+        typer.echo(f"leadhub worker: consuming jobs with {workers} threads")
         runtime.jobs.consumer(workers).run()
     finally:
         runtime.close()
@@ -141,6 +150,25 @@ def workspace_create(
     """Create a workspace; prints its public id."""
     created = run(lambda s: workspaces.create(s, slug=slug, name=name, agency=agency))
     typer.echo(created.public_id)
+
+
+@workspace_app.command("quota", context_settings=VALUE_MAY_START_WITH_DASH)
+def workspace_quota(
+    slug: str,
+    quota: Annotated[str, typer.Argument(help="API calls a month across every key, or none.")],
+) -> None:
+    """Set a workspace's monthly quota of API calls (`none`: no limit); prints it."""
+    text = quota.strip().lower()
+    if text not in ("none", "unlimited") and not text.isdigit():
+        fail("quota: give a whole number of API calls a month, or none")
+    limit = None if not text.isdigit() else int(text)
+
+    def action(session: Session) -> int | None:
+        target = workspaces.get_by_slug(session, slug)
+        return account.set_quota(session, target.id, limit)
+
+    set_to = run(action)
+    typer.echo("none" if set_to is None else set_to)
 
 
 @user_app.command("create")
@@ -214,7 +242,8 @@ def credits_add(
 
     def action(session: Session) -> int:
         target = workspaces.get_by_slug(session, workspace)
-        return credits.grant(session, target.id, amount, reason="added from the command line")
+        reason = "added from the command line"
+        return account.add_credits(session, target.id, amount, reason=reason)
 
     typer.echo(run(action))
 

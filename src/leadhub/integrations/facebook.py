@@ -6,10 +6,12 @@ import hashlib
 import hmac
 from typing import Any
 
+from leadhub.config import DEFAULT_META_GRAPH_VERSION
 from leadhub.integrations import http
 from leadhub.integrations.errors import ConnectorError
 
-GRAPH_VERSION = "v21.0"
+# Callers pass the node's LEADHUB_META_GRAPH_VERSION; this default is that setting's.
+DEFAULT_GRAPH_VERSION = DEFAULT_META_GRAPH_VERSION
 SIGNATURE_PREFIX = "sha256="
 
 
@@ -22,12 +24,17 @@ def signature_valid(raw_body: bytes, header: str | None, app_secret: str) -> boo
 
 
 def fetch_lead(
-    graph_base_url: str, leadgen_id: str, access_token: str, *, allow_private: bool
+    graph_base_url: str,
+    leadgen_id: str,
+    access_token: str,
+    *,
+    allow_private: bool,
+    graph_version: str = DEFAULT_GRAPH_VERSION,
 ) -> dict[str, Any]:
     """The lead as the Graph API returns it: id, created_time, field_data, ad and form ids."""
     response = http.request(
         "GET",
-        f"{graph_base_url.rstrip('/')}/{GRAPH_VERSION}/{leadgen_id}",
+        f"{graph_base_url.rstrip('/')}/{graph_version}/{leadgen_id}",
         allow_private=allow_private,
         params={"access_token": access_token},
     )

@@ -94,14 +94,28 @@ CHECKS: dict[str, Callable[[Config, bool], str]] = {
     "slack": _check_slack,
     "webhook": _check_webhook,
     "facebook_lead_ads": _check_facebook,
-    "meta_conversions_api": meta.check,
     "ga4_measurement_protocol": ga4.check,
     "google_ads_conversions": google_ads.check,
 }
 
 
-def check(integration_type: str, config: Config, *, allow_private: bool) -> str:
+# These call the Graph API at the node's version (LEADHUB_META_GRAPH_VERSION).
+GRAPH_CHECKS: dict[str, Callable[[Config, bool, str], str]] = {
+    "meta_conversions_api": meta.check,
+}
+
+
+def check(
+    integration_type: str,
+    config: Config,
+    *,
+    allow_private: bool,
+    graph_version: str = facebook.DEFAULT_GRAPH_VERSION,
+) -> str:
     """Test the connection; a short description of the success, ConnectorError otherwise."""
+    graph_check = GRAPH_CHECKS.get(integration_type)
+    if graph_check is not None:
+        return graph_check(config, allow_private, graph_version)
     run = CHECKS.get(integration_type)
     if run is None:
         raise ConnectorError("Nothing to test: this integration only receives.", permanent=True)

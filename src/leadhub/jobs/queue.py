@@ -1,7 +1,8 @@
 """The job queue of one node: huey on a SQLite file in the data directory, or on Redis.
 
 Only job ids travel through huey; the `jobs` table is the truth. A periodic sweep hands over jobs
-whose hand-over was lost (a crash right after commit) and jobs whose worker died.
+whose hand-over was lost (a crash right after commit) and jobs whose worker died; an hourly purge
+removes media uploads whose URL expired before a file arrived.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import leadhub.domains.tasks  # noqa: F401  (registers every domain's job handle
 from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.domains.jobs import service as jobs
+from leadhub.domains.media import service as media
 from leadhub.jobs.runner import Capabilities, Outcome, run_one
+from leadhub.storage.base import BlobStore
+from leadhub.storage.factory import store_from_settings
 
 log = logging.getLogger("leadhub.jobs")
 CONSUMER_WORKERS = 2
@@ -37,13 +41,18 @@ class JobQueue:
         db: Database,
         capabilities: Capabilities,
         *,
+        store: BlobStore | None = None,
         immediate: bool = False,
     ) -> None:
         self.db = db
         self.capabilities = capabilities
+        self.store = store if store is not None else store_from_settings(settings)
         self.huey = self._make_huey(settings, immediate)
         self._task = self.huey.task(name="leadhub.run_job")(self.execute)
         self.huey.periodic_task(crontab(minute="*"), name="leadhub.sweep")(self.sweep)
+        self.huey.periodic_task(crontab(minute="7"), name="leadhub.purge_uploads")(
+            self.purge_uploads
+        )
         self._consumer: Consumer | None = None
         db.dispatcher = self.dispatch
 
@@ -69,20 +78,25 @@ class JobQueue:
             log.exception("could not hand job %s to the queue", job_id)
 
     def execute(self, job_id: int) -> Outcome:
-        return run_one(self.db, job_id, self.capabilities, retry=self.submit)
+        return run_one(self.db, job_id, self.capabilities, retry=self.submit, store=self.store)
 
     def sweep(self) -> int:
         """Hand over every job that should be running; answers how many."""
         with self.db.unit_of_work() as session:
-            due = jobs.due(session)
+            due = jobs.due(session, now=self.capabilities.clock())
         for job_id in due:
             self.submit(job_id)
         return len(due)
 
+    def purge_uploads(self) -> int:
+        """Delete expired uploads that never received their file; answers how many."""
+        with self.db.unit_of_work() as session:
+            return media.purge_expired(session, self.store, now=self.capabilities.clock())
+
     def run_pending(self) -> list[Outcome]:
         """Run every due job now, in this thread (tests and the `jobs run` command)."""
         with self.db.unit_of_work() as session:
-            due = jobs.due(session)
+            due = jobs.due(session, now=self.capabilities.clock())
         return [self.execute(job_id) for job_id in due]
 
     def start_consumer(self, workers: int = CONSUMER_WORKERS, **options: Any) -> None:

@@ -10,8 +10,11 @@ from leadhub.db.uow import Database
 from leadhub.domains.jobs import registry
 from leadhub.domains.jobs import service as jobs
 from leadhub.domains.jobs.registry import JobContext, PermanentFailure
+from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION
+from leadhub.kit.clock import Clock, utcnow
 from leadhub.kit.crypto import SecretBox
 from leadhub.models import Job
+from leadhub.storage.base import BlobStore
 
 log = logging.getLogger("leadhub.jobs")
 
@@ -23,6 +26,9 @@ class Capabilities:
     secret_box: SecretBox
     allow_private_targets: bool
     base_url: str
+    graph_version: str = DEFAULT_GRAPH_VERSION
+    # When a job is due, and the "now" of what it does (tests fix it).
+    clock: Clock = utcnow
 
 
 Outcome = str  # "done", "retry", "failed" or "skipped"
@@ -33,10 +39,11 @@ def run_one(
     job_id: int,
     capabilities: Capabilities,
     retry: Callable[[int, float], None],
+    store: BlobStore | None = None,
 ) -> Outcome:
     """Run the job if it is due and nobody else runs it; schedule its retry if it fails."""
     with db.unit_of_work() as session:
-        job = jobs.claim(session, job_id)
+        job = jobs.claim(session, job_id, now=capabilities.clock())
         if job is None:
             return "skipped"
         kind, payload, workspace_id, attempt = (
@@ -59,6 +66,10 @@ def run_one(
                 secret_box=capabilities.secret_box,
                 allow_private_targets=capabilities.allow_private_targets,
                 base_url=capabilities.base_url,
+                graph_version=capabilities.graph_version,
+                clock=capabilities.clock,
+                database=db,
+                store=store,
             )
             handle(context, payload)
             done = session.get(Job, job_id)

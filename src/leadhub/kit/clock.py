@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+
+# What reads the time where tests fix it: the job runner and what it runs take one.
+Clock = Callable[[], datetime]
 
 
 def utcnow() -> datetime:

@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
+from leadhub.models.account import ApiUsage, AuditEntry, SearchRecord
 from leadhub.models.activity import Activity, SocialProfile, TrackingLink
 from leadhub.models.apikey import ApiKey
 from leadhub.models.automation import Automation
@@ -12,6 +13,9 @@ from leadhub.models.grant import AgencyGrant
 from leadhub.models.integration import Integration
 from leadhub.models.job import Job
 from leadhub.models.lead import Lead, LeadTag
+from leadhub.models.lead_export import LeadExport
+from leadhub.models.lead_import import LeadImport
+from leadhub.models.lead_list import LeadList, ListMember
 from leadhub.models.lead_magnet import HostedPage, LeadMagnet, MagnetCapture, PageEvent
 from leadhub.models.media import MediaObject
 from leadhub.models.pipeline import Pipeline, PipelineStage
@@ -25,6 +29,8 @@ __all__ = [
     "Activity",
     "AgencyGrant",
     "ApiKey",
+    "ApiUsage",
+    "AuditEntry",
     "Automation",
     "AutomationCursor",
     "AutomationRun",
@@ -39,8 +45,12 @@ __all__ = [
     "Job",
     "Lead",
     "LeadEvent",
+    "LeadExport",
+    "LeadImport",
+    "LeadList",
     "LeadMagnet",
     "LeadTag",
+    "ListMember",
     "MagnetCapture",
     "MediaObject",
     "PageEvent",
@@ -48,6 +58,7 @@ __all__ = [
     "PipelineStage",
     "Post",
     "PostFollowup",
+    "SearchRecord",
     "SocialProfile",
     "Tag",
     "TrackingLink",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadhub.db.base import Base, Timestamps
@@ -21,3 +21,10 @@ class Workspace(Timestamps, Base):
     post_publisher: Mapped[str] = mapped_column(
         String(20), default="webhook", server_default="webhook"
     )
+    # API calls a month across every key; None is no limit.
+    api_monthly_quota: Mapped[int | None] = mapped_column(Integer)
+    # Credits an export spends per row it writes (0: exports are free).
+    export_credit_cost: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The account's contact details (Leadsopedia's /account), edited in the workspace settings.
+    address: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(40))

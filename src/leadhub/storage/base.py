@@ -58,6 +58,10 @@ class BlobStore(Protocol):
         """Remove the blob; nothing happens when there is none."""
         ...
 
+    def discard(self, key: str) -> None:
+        """Remove the blob and whatever an interrupted `put` to the key left behind."""
+        ...
+
 
 class CappedDigest:
     """Counts and hashes chunks as they pass, refusing the one that goes past the cap."""

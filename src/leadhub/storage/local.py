@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -10,6 +12,8 @@ from typing import BinaryIO
 
 from leadhub.storage.base import CHUNK_SIZE, BlobMissing, CappedDigest, InvalidKey, StoredBlob
 from leadhub.storage.base import check_key as _check_key
+
+PARTIAL_SUFFIX = ".part"
 
 
 class LocalStore:
@@ -26,7 +30,9 @@ class LocalStore:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = CappedDigest(max_size)
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".part")
+        fd, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=_partial_prefix(target), suffix=PARTIAL_SUFFIX
+        )
         try:
             with os.fdopen(fd, "wb") as handle:
                 for chunk in chunks:
@@ -59,12 +65,30 @@ class LocalStore:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
+    def discard(self, key: str) -> None:
+        """The file, the temporary files of puts that died before their rename, and the
+        directory they leave empty."""
+        target = self._path(key)
+        target.unlink(missing_ok=True)
+        for partial in target.parent.glob(
+            f"{glob.escape(_partial_prefix(target))}*{PARTIAL_SUFFIX}"
+        ):
+            partial.unlink(missing_ok=True)
+        if target.parent != self.root:
+            with contextlib.suppress(OSError):  # not empty, or already gone
+                target.parent.rmdir()
+
     def _path(self, key: str) -> Path:
         path = (self.root / _check_key(key)).resolve()
         # Resolved, so a symbolic link inside the root cannot lead out of it either.
         if not path.is_relative_to(self.root) or path == self.root:
             raise InvalidKey(key)
         return path
+
+
+def _partial_prefix(target: Path) -> str:
+    """Temporary files are named after their target, so `discard` finds what a crash left."""
+    return f".{target.name}.upload-"
 
 
 def _read(handle: BinaryIO) -> Iterator[bytes]:

@@ -97,6 +97,16 @@ class S3Store:
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=check_key(key))
 
+    def discard(self, key: str) -> None:
+        """The object and the parts of multipart uploads to it that never completed."""
+        self.delete(key)
+        listing = self.client.list_multipart_uploads(Bucket=self.bucket, Prefix=key)
+        for upload in listing.get("Uploads", []):
+            if upload.get("Key") == key and upload.get("UploadId"):
+                self.client.abort_multipart_upload(
+                    Bucket=self.bucket, Key=key, UploadId=upload["UploadId"]
+                )
+
 
 def _read(chunks: Iterator[bytes]) -> Iterator[bytes]:
     yield from chunks

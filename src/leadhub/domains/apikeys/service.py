@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import ALL, UnknownScope, canonical_set
 from leadhub.db.scoped import ScopedRepository
+from leadhub.domains.audit import service as audit
 from leadhub.errors import Invalid, NotFound, Unauthorized
 from leadhub.kit.clock import utcnow
 from leadhub.kit.tokens import random_token, sha256_hex
@@ -41,6 +42,8 @@ class Authenticated:
     rate_limit: int
     limiter_key: str
     last_used_at: datetime | None
+    # The workspace's monthly quota of API calls across its keys; None is no limit.
+    monthly_quota: int | None = None
 
 
 def create(
@@ -50,8 +53,10 @@ def create(
     name: str | None = None,
     scopes: list[str] | None = None,
     rate_limit: int | None = None,
+    actor: Principal | None = None,
 ) -> CreatedKey:
-    """Make a key for the workspace; no scopes means every scope (`*`)."""
+    """Make a key for the workspace; no scopes means every scope (`*`). The activity notes
+    `actor` (None: the system, the command line) as its maker."""
     errors: dict[str, list[str]] = {}
     try:
         granted = sorted(canonical_set(scopes)) if scopes else [ALL]
@@ -74,6 +79,15 @@ def create(
         )
     )
     session.flush()
+    audit.record(
+        session,
+        workspace_id,
+        actor,
+        "api_key.created",
+        target_type="api_key",
+        target_id=record.id,
+        details={"name": record.name, "scopes": granted, "rate_limit": limit},
+    )
     return CreatedKey(record=record, plaintext=plaintext)
 
 
@@ -83,13 +97,13 @@ def authenticate(session: Session, raw_key: str | None) -> Authenticated:
         raise Unauthorized()
     digest = sha256_hex(raw_key.strip())
     row = session.execute(
-        select(ApiKey, Workspace.slug)
+        select(ApiKey, Workspace.slug, Workspace.api_monthly_quota)
         .join(Workspace, Workspace.id == ApiKey.workspace_id)
         .where(ApiKey.key_hash == digest)
     ).first()
     if row is None:
         raise Unauthorized("Unauthenticated. The API key is invalid.")
-    key, slug = row
+    key, slug, quota = row
     now = utcnow()
     if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
         raise Unauthorized("Unauthenticated. The API key has been revoked or has expired.")
@@ -105,6 +119,7 @@ def authenticate(session: Session, raw_key: str | None) -> Authenticated:
         rate_limit=key.rate_limit,
         limiter_key=digest[:24],
         last_used_at=key.last_used_at,
+        monthly_quota=quota,
     )
 
 
@@ -139,6 +154,15 @@ def revoke(session: Session, principal: Principal, key_id: int) -> ApiKeyRead:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.flush()
+        audit.record(
+            session,
+            principal.workspace_id,
+            principal,
+            "api_key.revoked",
+            target_type="api_key",
+            target_id=key.id,
+            details={"name": key.name},
+        )
     return ApiKeyRead.model_validate(key, from_attributes=True)
 
 
@@ -165,4 +189,11 @@ def create_key(
     if errors:
         raise Invalid(errors)
     granted = [ALL] if ALL in scopes else scopes
-    return create(session, principal.workspace_id, name=name, scopes=granted, rate_limit=rate_limit)
+    return create(
+        session,
+        principal.workspace_id,
+        name=name,
+        scopes=granted,
+        rate_limit=rate_limit,
+        actor=principal,
+    )

@@ -40,6 +40,7 @@ def send_conversion(context: JobContext, payload: dict[str, Any]) -> None:
                 event_for(lead, conversion),
                 target=send.target,
                 allow_private=context.allow_private_targets,
+                graph_version=context.graph_version,
             )
         except ConnectorError as exc:
             if not exc.permanent and context.attempt < _max_attempts(context):

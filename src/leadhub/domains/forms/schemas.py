@@ -19,6 +19,10 @@ LEAD_TARGETS = (
     "phone",
     "company",
     "job_title",
+    "city",
+    "state",
+    "region",
+    "country",
     "notes",
     "unique_identifier",
 )

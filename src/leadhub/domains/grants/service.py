@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import UnknownScope, canonical_set
 from leadhub.db.scoped import ScopedRepository
+from leadhub.domains.audit import service as audit
 from leadhub.domains.grants.clients import ClientRead, read_grant
 from leadhub.domains.users.signin import ADMIN_ROLES
 from leadhub.domains.workspaces import service as workspaces
@@ -45,7 +46,9 @@ def create(
     granted = _check(errors, "permissions", lambda: _permissions(permissions or ["*"]))
     if granted is None:
         raise Invalid(errors)
-    return _grant(session, agency, client, granted, label)
+    grant = _grant(session, agency, client, granted, label)
+    _note(session, None, "grant.created", grant)
+    return grant
 
 
 def revoke(session: Session, grant_id: int) -> AgencyGrant:
@@ -53,7 +56,7 @@ def revoke(session: Session, grant_id: int) -> AgencyGrant:
     grant = session.get(AgencyGrant, grant_id)
     if grant is None:
         raise NotFound(f"Grant {grant_id} not found.")
-    return _revoke(session, grant)
+    return _revoke(session, grant, None)
 
 
 def require_manager(session: Session, principal: Principal) -> None:
@@ -98,6 +101,7 @@ def grant_client(
     if errors or found is None or granted is None:
         raise Invalid(errors)
     grant = _grant(session, agency, found, granted, text)
+    _note(session, principal, "grant.created", grant)
     return read_grant(grant, found)
 
 
@@ -121,13 +125,14 @@ def update_grant(
     grant.permissions = sorted(granted)
     grant.label = text or client.name
     session.flush()
+    _note(session, principal, "grant.updated", grant)
     return read_grant(grant, client)
 
 
 def revoke_grant(session: Session, principal: Principal, grant_id: int) -> ClientRead:
     """Revoke one of this agency's grants: its people stop acting for the client at once."""
     _agency(session, principal)
-    grant = _revoke(session, _scoped(session, principal, grant_id))
+    grant = _revoke(session, _scoped(session, principal, grant_id), principal)
     return read_grant(grant, _workspace(session, grant.client_workspace_id))
 
 
@@ -165,12 +170,33 @@ def _grant(
     return grant
 
 
-def _revoke(session: Session, grant: AgencyGrant) -> AgencyGrant:
+def _revoke(session: Session, grant: AgencyGrant, actor: Principal | None) -> AgencyGrant:
     if grant.status != "revoked":
         grant.status = "revoked"
         grant.revoked_at = utcnow()
         session.flush()
+        _note(session, actor, "grant.revoked", grant)
     return grant
+
+
+def _note(session: Session, actor: Principal | None, action: str, grant: AgencyGrant) -> None:
+    """The same entry in the agency's activity and in the client's: each sees who reached it."""
+    details = {
+        "agency_workspace_id": grant.workspace_id,
+        "client_workspace_id": grant.client_workspace_id,
+        "label": grant.label,
+        "permissions": list(grant.permissions),
+    }
+    for workspace_id in (grant.workspace_id, grant.client_workspace_id):
+        audit.record(
+            session,
+            workspace_id,
+            actor,
+            action,
+            target_type="grant",
+            target_id=grant.id,
+            details=details,
+        )
 
 
 def _scoped(session: Session, principal: Principal, grant_id: int) -> AgencyGrant:

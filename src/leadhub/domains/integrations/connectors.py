@@ -20,7 +20,7 @@ from leadhub.domains.leads import intake
 from leadhub.errors import Forbidden, Invalid, NotFound
 from leadhub.integrations import registry
 from leadhub.integrations.errors import ConnectorError
-from leadhub.integrations.facebook import signature_valid
+from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION, signature_valid
 from leadhub.kit.crypto import SecretBox
 from leadhub.kit.tokens import constant_time_equal
 from leadhub.models import Integration
@@ -67,12 +67,16 @@ def test_connection(
     *,
     secret_box: SecretBox,
     allow_private: bool,
+    graph_version: str = DEFAULT_GRAPH_VERSION,
 ) -> ConnectionResult:
     """Connect to the provider as the integration would (sending nothing a user would see,
     but Slack's test message and the webhook's ping)."""
     row, config = load(session, principal.workspace_id, integration_id, secret_box)
     try:
-        return ConnectionResult(True, registry.check(row.type, config, allow_private=allow_private))
+        answer = registry.check(
+            row.type, config, allow_private=allow_private, graph_version=graph_version
+        )
+        return ConnectionResult(True, answer)
     except ConnectorError as exc:
         return ConnectionResult(False, exc.message)
 

@@ -22,6 +22,10 @@ FACEBOOK_FIELDS = {
     "work_phone_number": "phone",
     "company_name": "company",
     "job_title": "job_title",
+    "city": "city",
+    "state": "state",
+    "province": "state",
+    "country": "country",
 }
 GOOGLE_COLUMNS = {
     "FULL_NAME": "full_name",
@@ -33,6 +37,9 @@ GOOGLE_COLUMNS = {
     "WORK_PHONE": "phone",
     "COMPANY_NAME": "company",
     "JOB_TITLE": "job_title",
+    "CITY": "city",
+    "REGION": "state",
+    "COUNTRY": "country",
 }
 
 

@@ -113,6 +113,7 @@ def facebook_lead_job(context: JobContext, payload: dict[str, Any]) -> None:
             _text(payload, "leadgen_id"),
             str(config.get("access_token") or ""),
             allow_private=context.allow_private_targets,
+            graph_version=context.graph_version,
         )
         for key in ("form_id", "ad_id"):  # the webhook's ids when the Graph lead lacks them
             if not lead.get(key) and payload.get(key):

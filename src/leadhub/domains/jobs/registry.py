@@ -8,7 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from leadhub.db.uow import Database
+from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION
+from leadhub.kit.clock import Clock, utcnow
 from leadhub.kit.crypto import SecretBox
+from leadhub.storage.base import BlobStore
 
 
 @dataclass
@@ -22,7 +26,15 @@ class JobContext:
     secret_box: SecretBox
     allow_private_targets: bool
     base_url: str
+    # Meta's Graph API version (LEADHUB_META_GRAPH_VERSION).
+    graph_version: str = DEFAULT_GRAPH_VERSION
+    # The node's clock: handlers that record or compare "now" read it here.
+    clock: Clock = utcnow
     extras: dict[str, Any] = field(default_factory=dict)
+    # For long jobs that commit their progress in steps of their own (imports, exports).
+    database: Database | None = None
+    # Where files live (uploaded imports, written exports).
+    store: BlobStore | None = None
 
 
 Handler = Callable[[JobContext, dict[str, Any]], None]

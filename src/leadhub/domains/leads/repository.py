@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Row, func, or_, select
 
 from leadhub.db.scoped import ScopedRepository
 from leadhub.db.upsert import insert_ignoring_conflicts
 from leadhub.domains.leads.schemas import LeadFilters
 from leadhub.domains.tags.repository import TagRepository
 from leadhub.kit.pagination import PageRequest
-from leadhub.models import Lead, LeadTag, Tag
+from leadhub.models import Lead, LeadTag, ListMember, Tag
 
 _PHONE_LIKE = re.compile(r"^[\d\s().+-]+$")
 
@@ -96,6 +96,36 @@ class LeadRepository(ScopedRepository):
         )
         return list(self.session.scalars(statement)), int(total)
 
+    def count_matching(self, filters: LeadFilters) -> int:
+        """How many leads match the filters (one count query)."""
+        criteria = self._criteria(filters)
+        return int(
+            self.session.scalar(self.select_columns(Lead, func.count()).where(*criteria)) or 0
+        )
+
+    def stream_matching(
+        self, filters: LeadFilters, columns: Sequence[Any], *, chunk_size: int, limit: int
+    ) -> Iterator[list[Row[Any]]]:
+        """The matching leads' columns in id order, a chunk at a time, at most `limit` rows.
+
+        Keyset pagination on the id (never OFFSET): each chunk is one query that starts after
+        the last id seen, so memory holds one chunk whatever the number of leads.
+        """
+        criteria = self._criteria(filters)
+        last_id, left = 0, limit
+        while left > 0:
+            statement = (
+                self.select_columns(Lead, Lead.id, *columns)
+                .where(*criteria, Lead.id > last_id)
+                .order_by(Lead.id)
+                .limit(min(chunk_size, left))
+            )
+            rows = list(self.session.execute(statement))
+            if not rows:
+                return
+            yield rows
+            last_id, left = rows[-1][0], left - len(rows)
+
     def _criteria(self, filters: LeadFilters) -> list[ColumnElement[bool]]:
         criteria: list[ColumnElement[bool]] = []
         if filters.sources:
@@ -135,6 +165,10 @@ class LeadRepository(ScopedRepository):
             criteria.append(Lead.created_at < filters.created_before)
         if filters.tag:
             criteria.append(Lead.id.in_(self._ids_tagged(filters.tag)))
+        if filters.list_id is not None:
+            criteria.append(Lead.id.in_(self._ids_listed(filters.list_id)))
+        if filters.in_any_list:
+            criteria.append(Lead.id.in_(self._ids_listed(None)))
         if filters.search:
             criteria.extend(self._search_terms(filters.search))
         return criteria
@@ -145,6 +179,11 @@ class LeadRepository(ScopedRepository):
             .join(Tag, Tag.id == LeadTag.tag_id)
             .where(LeadTag.workspace_id == self.workspace_id, func.lower(Tag.name) == tag.lower())
         )
+
+    def _ids_listed(self, list_id: int | None) -> Any:
+        """The leads in this list, or in any list."""
+        statement = select(ListMember.lead_id).where(ListMember.workspace_id == self.workspace_id)
+        return statement if list_id is None else statement.where(ListMember.list_id == list_id)
 
     @staticmethod
     def _search_terms(search: str) -> list[ColumnElement[bool]]:

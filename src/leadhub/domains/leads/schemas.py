@@ -63,6 +63,10 @@ class LeadFields(BaseModel):
     phone: Text | None = Field(default=None, max_length=40)
     company: Text | None = Field(default=None, max_length=200)
     job_title: Text | None = Field(default=None, max_length=200)
+    city: Text | None = Field(default=None, max_length=100)
+    state: Text | None = Field(default=None, max_length=100)
+    region: Text | None = Field(default=None, max_length=100)
+    country: Text | None = Field(default=None, max_length=100)
     source: Text | None = Field(default=None, max_length=50)
     status: Text | None = Field(default=None, max_length=50)
     pipeline_id: RecordId | None = None
@@ -138,6 +142,10 @@ class LeadRead(BaseModel):
     phone: str | None
     company: str | None
     job_title: str | None
+    city: str | None = None
+    state: str | None = None
+    region: str | None = None
+    country: str | None = None
     source: str
     status: str
     pipeline_id: int | None
@@ -171,6 +179,10 @@ class LeadFilters:
     stage_id: int | None = None
     assigned_user_id: int | None = None
     tag: str | None = None
+    # Only the leads in this list (a list id of the workspace).
+    list_id: int | None = None
+    # Only the leads in at least one list (Leadsopedia's contacts).
+    in_any_list: bool = False
     search: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
+from leadhub.domains.account import history
 from leadhub.domains.events import service as events
 from leadhub.domains.events.schemas import LEAD_CREATED, LEAD_DELETED, Actor
 from leadhub.domains.leads.repository import LeadRepository
@@ -34,9 +35,10 @@ from leadhub.models.lead import ATTRIBUTION_FIELDS
 def list_leads(
     session: Session, principal: Principal, *, filters: LeadFilters, page: PageRequest
 ) -> Page[LeadRead]:
-    """A page of the workspace's leads, filtered and sorted."""
+    """A page of the workspace's leads, filtered and sorted; a search is noted in the history."""
     repo = LeadRepository(session, principal.workspace_id)
     leads, total = repo.list_page(filters, page)
+    history.note_search(session, principal, filters=filters, page=page, lead_count=total)
     tags = repo.tag_names([lead.id for lead in leads])
     return Page(
         items=[to_read(lead, tags.get(lead.id, [])) for lead in leads], total=total, request=page
@@ -194,6 +196,10 @@ def to_read(lead: Lead, tags: list[str]) -> LeadRead:
         phone=lead.phone,
         company=lead.company,
         job_title=lead.job_title,
+        city=lead.city,
+        state=lead.state,
+        region=lead.region,
+        country=lead.country,
         source=lead.source,
         status=lead.status,
         pipeline_id=lead.pipeline_id,

@@ -4,9 +4,10 @@ are module functions rather than methods of the scoped repository."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadhub.db.scoped import ScopedRepository
@@ -32,6 +33,35 @@ def by_uuid(session: Session, media_uuid: str) -> MediaObject | None:
 def stored_by_path(session: Session, path: str) -> MediaObject | None:
     statement = select(MediaObject).where(MediaObject.path == path, MediaObject.status == STORED)
     return session.scalars(statement).first()
+
+
+def expired_unfinished(
+    session: Session, *, pending_before: datetime, receiving_before: datetime, limit: int
+) -> list[MediaObject]:
+    """Uploads never completed: pending past their expiry, or receiving since long before."""
+    statement = (
+        select(MediaObject)
+        .where(
+            or_(
+                and_(MediaObject.status == PENDING, MediaObject.expires_at <= pending_before),
+                and_(MediaObject.status == RECEIVING, MediaObject.expires_at <= receiving_before),
+            )
+        )
+        .order_by(MediaObject.expires_at, MediaObject.id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def delete_unfinished(session: Session, media_id: int, *, status: str) -> bool:
+    """Delete the record only while it is still in `status`: an upload that moved on stays."""
+    statement = (
+        delete(MediaObject)
+        .where(MediaObject.id == media_id, MediaObject.status == status)
+        .execution_options(synchronize_session=False)
+    )
+    result = session.execute(statement)
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def set_status(session: Session, media_id: int, *, expected: str, **values: Any) -> bool:

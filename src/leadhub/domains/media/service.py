@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from datetime import datetime, timedelta
 from itertools import chain
 
@@ -42,6 +42,9 @@ from leadhub.storage.base import BlobMissing, BlobStore, BlobTooLarge, InvalidKe
 
 PATH_PREFIX = "api-uploads"
 UnitsOfWork = Callable[[], AbstractContextManager[Session]]
+# A PUT claimed before its URL expired may still be streaming: leave it this long to finish.
+RECEIVING_GRACE = timedelta(hours=1)
+PURGE_BATCH = 500
 
 
 def create_upload(
@@ -120,6 +123,26 @@ def open_public(session: Session, store: BlobStore, path: str) -> PublicMedia:
     except (BlobMissing, InvalidKey) as exc:
         raise NotFound.of("File") from exc
     return PublicMedia(media=_stored(record), chunks=chunks)
+
+
+def purge_expired(
+    session: Session, store: BlobStore, *, now: datetime | None = None, limit: int = PURGE_BATCH
+) -> int:
+    """Delete uploads whose URL expired before any file was stored, and their partial bytes."""
+    now = now or utcnow()
+    expired = queries.expired_unfinished(
+        session, pending_before=now, receiving_before=now - RECEIVING_GRACE, limit=limit
+    )
+    purged = 0
+    for record in expired:
+        # The row goes first: an upload completing meanwhile then finds no record and removes
+        # its own bytes. A failed commit after the bytes went leaves a record the next purge takes.
+        if not queries.delete_unfinished(session, record.id, status=record.status):
+            continue
+        with suppress(InvalidKey):  # nothing can be stored under a path the store refuses
+            store.discard(record.path)
+        purged += 1
+    return purged
 
 
 def _checked(data: UploadRequest) -> tuple[kinds.Kind, str]:

@@ -46,11 +46,12 @@ URL_MAX = 2000
 ERROR_MAX = 1000
 
 
-def publish(session: Session, post: Post) -> None:
-    """Publish a due post through the workspace's publisher."""
+def publish(session: Session, post: Post, *, now: datetime | None = None) -> None:
+    """Publish a due post through the workspace's publisher (`now`: the job's clock)."""
+    now = now or utcnow()
     repo = PostRepository(session, post.workspace_id)
     if posts.publisher_of(repo) == MANUAL:
-        mark_published(repo, post, utcnow(), url=None, note=MANUAL_NOTE)
+        mark_published(repo, post, now, url=None, note=MANUAL_NOTE)
         return
     event_id = str(uuid.uuid4())
     post.status = PUBLISHING
@@ -60,7 +61,7 @@ def publish(session: Session, post: Post) -> None:
     body = event_body(repo, post, event_id, POST_PUBLISHED, {})
     deliveries = webhooks.deliver_event(session, post.workspace_id, POST_PUBLISHED, body)
     if not deliveries:
-        mark_published(repo, post, utcnow(), url=None, note=NOBODY_NOTE)
+        mark_published(repo, post, now, url=None, note=NOBODY_NOTE)
         return
     post.publish_delivery_ids = [delivery.id for delivery in deliveries]
     session.flush()
@@ -74,7 +75,11 @@ def publish_failed(session: Session, post: Post, error: str) -> None:
 
 
 def delivery_settled(
-    session: Session, delivery: WebhookDelivery, answer: dict[str, Any] | None
+    session: Session,
+    delivery: WebhookDelivery,
+    answer: dict[str, Any] | None,
+    *,
+    now: datetime | None = None,
 ) -> None:
     """A `post.published` delivery ended: publish the post, fill its URL, or fail it."""
     body = delivery.request_body or {}
@@ -87,7 +92,7 @@ def delivery_settled(
     if post is None or post.publish_event_id != body.get("id"):
         return
     if delivery.status == "succeeded":
-        _succeeded(repo, post, published_url(answer))
+        _succeeded(repo, post, published_url(answer), now or utcnow())
     elif post.status == PUBLISHING:
         statuses = repo.delivery_statuses(post.publish_delivery_ids or [])
         if all(status == "failed" for status in statuses):
@@ -97,10 +102,10 @@ def delivery_settled(
             )
 
 
-def _succeeded(repo: PostRepository, post: Post, url: str | None) -> None:
+def _succeeded(repo: PostRepository, post: Post, url: str | None, now: datetime) -> None:
     # A failed post's delivery sent again (redelivered) that succeeds publishes it after all.
     if post.status in (PUBLISHING, FAILED):
-        mark_published(repo, post, utcnow(), url=url, note=None if url else NO_URL_NOTE)
+        mark_published(repo, post, now, url=url, note=None if url else NO_URL_NOTE)
     elif post.status == PUBLISHED and post.published_url is None and url:
         post.published_url = url
         post.publish_note = None
@@ -129,8 +134,8 @@ def mark_published(
 
 
 def schedule_followups(repo: PostRepository, post: Post, at: datetime) -> None:
-    """A tracked row and a job for each follow-up, due at `at` plus its delay."""
-    now = utcnow()
+    """A tracked row and a job for each follow-up, due at `at` (the publish time) plus its
+    delay."""
     for kind, position, delay in followups_of(post):
         due = at + timedelta(minutes=delay)
         row = repo.add(PostFollowup(post_id=post.id, kind=kind, position=position, due_at=due))
@@ -140,7 +145,7 @@ def schedule_followups(repo: PostRepository, post: Post, at: datetime) -> None:
             posts.FOLLOWUP_KIND,
             {"followup_id": row.id},
             workspace_id=repo.workspace_id,
-            delay_seconds=max(0.0, (due - now).total_seconds()),
+            delay_seconds=max(0.0, (due - at).total_seconds()),
         )
         job.run_after = due
 

@@ -24,7 +24,7 @@ def publish(context: JobContext, payload: dict[str, Any]) -> None:
         return
     try:
         with context.session.begin_nested():
-            publishing.publish(context.session, post)
+            publishing.publish(context.session, post, now=context.clock())
     except Exception as exc:
         if context.attempt < _max_attempts(context):
             raise
@@ -45,7 +45,7 @@ def published_delivery_settled(
     context: JobContext, delivery: WebhookDelivery, answer: dict[str, Any] | None
 ) -> None:
     """Record what a receiver of post.published answered, or that nobody took the post."""
-    publishing.delivery_settled(context.session, delivery, answer)
+    publishing.delivery_settled(context.session, delivery, answer, now=context.clock())
 
 
 def _max_attempts(context: JobContext) -> int:

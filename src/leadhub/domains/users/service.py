@@ -3,6 +3,8 @@ stored hashed, and a workspace always keeps at least one active owner."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session
 from leadhub.auth.passwords import MIN_LENGTH, hash_password
 from leadhub.auth.principal import Principal
 from leadhub.db.scoped import ScopedRepository
+from leadhub.domains.audit import service as audit
 from leadhub.domains.events import service as events
 from leadhub.domains.events.schemas import Actor
 from leadhub.domains.users.schemas import UserCreate, UserRead, UserUpdate
@@ -31,8 +34,10 @@ def create(
     password: str | None,
     role: str | None = None,
     name: str | None = None,
+    actor: Principal | None = None,
 ) -> User:
-    """Add a member; the first member of a workspace is its owner unless a role is given."""
+    """Add a member; the first member of a workspace is its owner unless a role is given.
+    The activity notes `actor` (None: the system, the command line) as who invited them."""
     repo = ScopedRepository(session, workspace_id)
     errors: dict[str, list[str]] = {}
     address = _email(repo, email, errors, current=None)
@@ -54,6 +59,7 @@ def create(
         )
     )
     _flush(session)
+    _note(session, workspace_id, actor, "user.invited", user, {"role": role})
     return user
 
 
@@ -81,6 +87,7 @@ def create_user(session: Session, principal: Principal, *, data: UserCreate) -> 
         password=data.password,
         role=data.role or "member",
         name=data.name,
+        actor=principal,
     )
     if data.is_active is False:
         user.is_active = False
@@ -103,6 +110,7 @@ def update_user(
     if not keeps_owner and _is_last_owner(repo, user):
         field = "role" if data.role not in (None, "owner") else "is_active"
         raise Invalid.field(field, _LAST_OWNER)
+    before = (user.role, user.is_active)
     if data.name is not None:
         user.name = data.name.strip()
     if data.role is not None:
@@ -112,6 +120,7 @@ def update_user(
     if data.password is not None:
         user.password_hash = hash_password(data.password)
     _flush(session)
+    _note_update(session, principal, user, before)
     return to_read(user)
 
 
@@ -136,6 +145,7 @@ def delete_user(session: Session, principal: Principal, user_id: int) -> None:
             before={"assigned_user_id": user.id},
             after={"assigned_user_id": None},
         )
+    _note(session, principal.workspace_id, principal, "user.removed", user, {"role": user.role})
     session.delete(user)
     session.flush()
 
@@ -196,6 +206,38 @@ def _is_last_owner(repo: ScopedRepository, user: User) -> bool:
         )
     )
     return not others
+
+
+def _note_update(
+    session: Session, principal: Principal, user: User, before: tuple[str, bool]
+) -> None:
+    role, active = before
+    if user.role != role:
+        details = {"from": role, "to": user.role}
+        _note(session, principal.workspace_id, principal, "user.role_changed", user, details)
+    if user.is_active != active:
+        action = "user.reactivated" if user.is_active else "user.deactivated"
+        _note(session, principal.workspace_id, principal, action, user, {})
+
+
+def _note(
+    session: Session,
+    workspace_id: int,
+    actor: Principal | None,
+    action: str,
+    user: User,
+    details: Mapping[str, object],
+) -> None:
+    """An activity entry about a member, named by email (it outlives their removal)."""
+    audit.record(
+        session,
+        workspace_id,
+        actor,
+        action,
+        target_type="user",
+        target_id=user.id,
+        details={"email": user.email, **details},
+    )
 
 
 def _flush(session: Session) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from leadhub.auth.passwords import hash_password, verify_password
 from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import ALL, ALL_SCOPES
+from leadhub.domains.audit import service as audit
 from leadhub.errors import Unauthorized
 from leadhub.kit.clock import utcnow
 from leadhub.models import User, Workspace
@@ -76,8 +77,11 @@ class Membership:
         )
 
 
-def sign_in(session: Session, email: str, password: str) -> list[Membership]:
-    """The memberships this email and password open, newest sign-in recorded; or Unauthorized."""
+def sign_in(
+    session: Session, email: str, password: str, *, ip_address: str | None = None
+) -> list[Membership]:
+    """The memberships this email and password open, newest sign-in recorded (and noted in each
+    workspace's activity); or Unauthorized."""
     address = email.strip().lower()
     rows = session.execute(_memberships().where(User.email == address)).all()
     opened = [
@@ -93,7 +97,19 @@ def sign_in(session: Session, email: str, password: str) -> list[Membership]:
     for user, _workspace in opened:
         user.last_login_at = now
     session.flush()
-    return [_membership(user, workspace) for user, workspace in opened]
+    found = [_membership(user, workspace) for user, workspace in opened]
+    for membership in found:
+        audit.record(
+            session,
+            membership.workspace_id,
+            membership.principal(),
+            "user.signed_in",
+            target_type="user",
+            target_id=membership.user_id,
+            details={"email": membership.email},
+            ip_address=ip_address,
+        )
+    return found
 
 
 def memberships(session: Session, user_ids: Iterable[int]) -> list[Membership]:

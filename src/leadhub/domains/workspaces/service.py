@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
+from leadhub.domains.audit import service as audit
 from leadhub.domains.pipelines import service as pipelines
 from leadhub.errors import Invalid, NotFound
-from leadhub.kit.contact import is_valid_region
+from leadhub.kit.contact import is_valid_region, normalize_phone
 from leadhub.kit.tokens import public_id
 from leadhub.kit.types import Text
 from leadhub.models import Workspace
@@ -84,6 +85,8 @@ class WorkspaceRead(BaseModel):
     name: str
     is_agency: bool
     default_region: str
+    address: str | None = None
+    phone: str | None = None
 
 
 class Identity(BaseModel):
@@ -110,6 +113,9 @@ class WorkspaceUpdate(BaseModel):
     name: Text | None = Field(default=None, min_length=1, max_length=200)
     slug: Text | None = Field(default=None, max_length=63)
     default_region: Text | None = Field(default=None, min_length=2, max_length=2)
+    # The account's contact details; "" clears one.
+    address: str | None = Field(default=None, max_length=500)
+    phone: str | None = Field(default=None, max_length=40)
 
 
 def read(session: Session, principal: Principal) -> WorkspaceRead:
@@ -118,8 +124,9 @@ def read(session: Session, principal: Principal) -> WorkspaceRead:
 
 
 def update(session: Session, principal: Principal, *, data: WorkspaceUpdate) -> WorkspaceRead:
-    """Rename the workspace, change its slug or its default phone region."""
+    """Rename the workspace, change its slug, its default phone region, address or phone."""
     workspace = get(session, principal.workspace_id)
+    before = _settings(workspace)
     errors: dict[str, list[str]] = {}
     if data.name is not None and data.name.strip():
         workspace.name = data.name.strip()
@@ -138,7 +145,44 @@ def update(session: Session, principal: Principal, *, data: WorkspaceUpdate) -> 
             errors["default_region"] = ["The default region must be a country code such as US."]
         else:
             workspace.default_region = region
+    if data.address is not None:
+        workspace.address = data.address.strip() or None
+    if data.phone is not None:
+        phone = data.phone.strip()
+        workspace.phone = normalize_phone(phone, workspace.default_region) if phone else None
     if errors:
         raise Invalid(errors)
     session.flush()
+    _note_changes(session, principal, before, _settings(workspace))
     return WorkspaceRead.model_validate(workspace, from_attributes=True)
+
+
+_SETTINGS = ("name", "slug", "default_region", "address", "phone")
+
+
+def _settings(workspace: Workspace) -> dict[str, str | None]:
+    return {name: getattr(workspace, name) for name in _SETTINGS}
+
+
+def _note_changes(
+    session: Session,
+    principal: Principal,
+    before: dict[str, str | None],
+    after: dict[str, str | None],
+) -> None:
+    """An entry in the activity for the settings that changed, with their old and new values."""
+    changed = {
+        name: {"from": before[name], "to": after[name]}
+        for name in _SETTINGS
+        if before[name] != after[name]
+    }
+    if changed:
+        audit.record(
+            session,
+            principal.workspace_id,
+            principal,
+            "workspace.updated",
+            target_type="workspace",
+            target_id=principal.workspace_id,
+            details={"changes": changed},
+        )

@@ -112,7 +112,14 @@ def payload(event: ConversionEvent, target: str) -> dict[str, Any]:
     }
 
 
-def send(config: Config, event: ConversionEvent, *, target: str, allow_private: bool) -> str:
+def send(
+    config: Config,
+    event: ConversionEvent,
+    *,
+    target: str,
+    allow_private: bool,
+    graph_version: str = "",  # Meta's only
+) -> str:
     """POST the event to /mp/collect, which answers 2xx whatever it makes of it."""
     problem = target_problem(target) or missing(event) or value_problem(event, "GA4")
     if problem:

@@ -68,7 +68,14 @@ def payload(event: ConversionEvent, action: str) -> dict[str, Any]:
     return {"conversions": [conversion], "partialFailure": True}
 
 
-def send(config: Config, event: ConversionEvent, *, target: str, allow_private: bool) -> str:
+def send(
+    config: Config,
+    event: ConversionEvent,
+    *,
+    target: str,
+    allow_private: bool,
+    graph_version: str = "",  # Meta's only
+) -> str:
     """Upload the click conversion; what Google Ads answered."""
     problem = target_problem(target) or missing(event) or value_problem(event, "Google Ads")
     if problem:

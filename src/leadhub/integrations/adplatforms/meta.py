@@ -17,7 +17,7 @@ from leadhub.integrations.adplatforms.common import (
 )
 from leadhub.integrations.adplatforms.event import ConversionEvent
 from leadhub.integrations.errors import ConnectorError
-from leadhub.integrations.facebook import GRAPH_VERSION
+from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION
 
 DEFAULT_BASE_URL = "https://graph.facebook.com"
 MAX_EVENT_NAME = 50
@@ -93,7 +93,14 @@ def _user_data(event: ConversionEvent) -> dict[str, Any]:
     return data
 
 
-def send(config: Config, event: ConversionEvent, *, target: str, allow_private: bool) -> str:
+def send(
+    config: Config,
+    event: ConversionEvent,
+    *,
+    target: str,
+    allow_private: bool,
+    graph_version: str = DEFAULT_GRAPH_VERSION,
+) -> str:
     """POST the event to the pixel's /events edge; what Meta answered."""
     problem = target_problem(target) or missing(event) or value_problem(event, "Meta")
     if problem:
@@ -101,7 +108,7 @@ def send(config: Config, event: ConversionEvent, *, target: str, allow_private: 
     body = payload(event, target, optional(config, "test_event_code"))
     response = http.request(
         "POST",
-        f"{_pixel_url(config)}/events",
+        f"{_pixel_url(config, graph_version)}/events",
         allow_private=allow_private,
         json={**body, "access_token": required(config, "access_token")},
     )
@@ -112,11 +119,11 @@ def send(config: Config, event: ConversionEvent, *, target: str, allow_private: 
     return f"Meta received the event (fbtrace_id {answer.get('fbtrace_id') or 'none'})."
 
 
-def check(config: Config, allow_private: bool) -> str:
+def check(config: Config, allow_private: bool, graph_version: str = DEFAULT_GRAPH_VERSION) -> str:
     """GET the pixel with the token: its name."""
     response = http.request(
         "GET",
-        _pixel_url(config),
+        _pixel_url(config, graph_version),
         allow_private=allow_private,
         params={"access_token": required(config, "access_token"), "fields": "name"},
     )
@@ -124,8 +131,9 @@ def check(config: Config, allow_private: bool) -> str:
     return f"The pixel is {name}." if isinstance(name, str) and name else "The pixel answered."
 
 
-def _pixel_url(config: Config) -> str:
+def _pixel_url(config: Config, graph_version: str) -> str:
     pixel_id = required(config, "pixel_id")
     if not _PIXEL_ID.fullmatch(pixel_id):
         raise ConnectorError("The pixel id must be digits only.", permanent=True)
-    return f"{base_url(config, 'graph_base_url', DEFAULT_BASE_URL)}/{GRAPH_VERSION}/{pixel_id}"
+    base = base_url(config, "graph_base_url", DEFAULT_BASE_URL)
+    return f"{base}/{graph_version}/{pixel_id}"

@@ -10,11 +10,20 @@ from leadhub.integrations.adplatforms import ga4, google_ads, meta
 from leadhub.integrations.adplatforms.common import Config
 from leadhub.integrations.adplatforms.event import ConversionEvent
 from leadhub.integrations.errors import ConnectorError
+from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION
 
 
 class Sender(Protocol):
+    """Every destination takes the node's Graph API version; only Meta's uses it."""
+
     def __call__(
-        self, config: Config, event: ConversionEvent, *, target: str, allow_private: bool
+        self,
+        config: Config,
+        event: ConversionEvent,
+        *,
+        target: str,
+        allow_private: bool,
+        graph_version: str,
     ) -> str: ...
 
 
@@ -52,13 +61,21 @@ def missing(kind: str, event: ConversionEvent) -> str | None:
 
 
 def send(
-    kind: str, config: Config, event: ConversionEvent, *, target: str, allow_private: bool
+    kind: str,
+    config: Config,
+    event: ConversionEvent,
+    *,
+    target: str,
+    allow_private: bool,
+    graph_version: str = DEFAULT_GRAPH_VERSION,
 ) -> str:
     """Send one conversion; a short description of the platform's answer. Raises ConnectorError."""
     destination = DESTINATIONS.get(kind)
     if destination is None:
         raise ConnectorError(_not_a_destination(kind), permanent=True)
-    return destination.send(config, event, target=target, allow_private=allow_private)
+    return destination.send(
+        config, event, target=target, allow_private=allow_private, graph_version=graph_version
+    )
 
 
 def _not_a_destination(kind: str) -> str:

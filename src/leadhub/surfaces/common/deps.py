@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import canonical
+from leadhub.domains.account import usage
 from leadhub.domains.apikeys import service as apikeys
 from leadhub.domains.grants import clients
 from leadhub.errors import RateLimited
+from leadhub.kit.clock import utcnow
 from leadhub.surfaces.common.context import set_budget
 from leadhub.surfaces.common.runtime import Runtime
 
@@ -51,7 +53,8 @@ def authenticate(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
 ) -> Principal:
-    """The caller behind the key in either header, charged one request of its hourly budget."""
+    """The caller behind the key in either header, charged one request of its hourly budget and
+    one call of its workspace's monthly quota (counted in this node's usage meter)."""
     raw = bearer.credentials if bearer is not None else api_key
     with runtime.db.unit_of_work(write=False) as session:
         found = apikeys.authenticate(session, raw)
@@ -59,6 +62,8 @@ def authenticate(
     set_budget(request, budget)
     if not budget.allowed:
         raise RateLimited(budget.retry_after)
+    _check_quota(runtime, found)
+    runtime.usage.count(found.principal.workspace_id, found.key_id)
     if apikeys.needs_touch(found.last_used_at):
         with runtime.db.unit_of_work() as session:
             apikeys.touch(session, found.key_id)
@@ -68,6 +73,20 @@ def authenticate(
     # An agency's `/clients/{client_id}/…` route: the key acts on the client through its grant.
     with runtime.db.unit_of_work(write=False) as session:
         return clients.for_client(session, found.principal, str(client_id))
+
+
+def _check_quota(runtime: Runtime, found: apikeys.Authenticated) -> None:
+    """RateLimited until next month once the workspace's calls this month reach its quota."""
+    quota = found.monthly_quota
+    if quota is None:
+        return
+    if runtime.usage.month_calls(found.principal.workspace_id) >= quota:
+        now = utcnow()
+        raise RateLimited(
+            usage.seconds_until_next_month(now),
+            f"The monthly quota of {quota:,} API calls is used up; it renews on "
+            f"{usage.next_month_start(now):%d %b %Y} (UTC).",
+        )
 
 
 class RequireScope:

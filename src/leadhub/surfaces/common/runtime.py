@@ -14,6 +14,7 @@ from leadhub.kit.signed import TokenSigner
 from leadhub.storage.base import BlobStore
 from leadhub.storage.factory import store_from_settings
 from leadhub.surfaces.common.ratelimit import RateLimiter
+from leadhub.surfaces.common.usage import UsageMeter
 
 
 @dataclass
@@ -28,6 +29,8 @@ class Runtime:
     # Where uploaded media lives (the data dir or an S3 bucket), and what signs its upload URLs.
     store: BlobStore = field(init=False, repr=False)
     upload_signer: TokenSigner = field(init=False, repr=False)
+    # API calls counted in memory and written in batches, checked against monthly quotas.
+    usage: UsageMeter = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.secret_box = SecretBox(self.settings.effective_secret_key())
@@ -35,10 +38,12 @@ class Runtime:
             secret_box=self.secret_box,
             allow_private_targets=self.settings.webhook_allow_private,
             base_url=self.settings.effective_base_url,
+            graph_version=self.settings.meta_graph_version,
         )
-        self.jobs = JobQueue(self.settings, self.db, capabilities)
         self.store = store_from_settings(self.settings)
+        self.jobs = JobQueue(self.settings, self.db, capabilities, store=self.store)
         self.upload_signer = TokenSigner(self.settings.effective_secret_key(), purpose="uploads")
+        self.usage = UsageMeter(self.db)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -50,4 +55,5 @@ class Runtime:
         )
 
     def close(self) -> None:
+        self.usage.stop()  # the calls counted since the last flush are written first
         self.db.dispose()

@@ -9,12 +9,12 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from leadhub.surfaces.common.boundary import ErrorBoundary
+from leadhub.surfaces.common.clients import CLIENT_PREFIX, client_path
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.leadpanther import errors, routes
 
 MOUNT_PATH = "/compat/leadpanther"
 VERSION = "/api/v1"
-CLIENT_PREFIX = "/clients/{client_id}"
 
 
 def create_leadpanther_app(runtime: Runtime) -> FastAPI:
@@ -28,7 +28,7 @@ def create_leadpanther_app(runtime: Runtime) -> FastAPI:
     app.include_router(
         routes.workspace_router,
         prefix=VERSION + CLIENT_PREFIX,
-        dependencies=[Depends(routes.client_path)],
+        dependencies=[Depends(client_path)],
         include_in_schema=False,
     )
     return app

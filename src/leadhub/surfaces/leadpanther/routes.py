@@ -71,22 +71,6 @@ def current_request_id(request: Request) -> str:
 RequestId = Annotated[str, Depends(current_request_id)]
 
 
-def client_path(
-    client_id: Annotated[
-        str,
-        Path(
-            max_length=64,
-            description="clientId: the client's user_id from GET /clients.",
-        ),
-    ],
-) -> str:
-    """Declares `{clientId}` on the client routes (authenticate resolves it through the grant).
-
-    The path parameter is named `client_id`, the name authenticate reads.
-    """
-    return client_id
-
-
 # -- identity and clients -------------------------------------------------------------------
 
 

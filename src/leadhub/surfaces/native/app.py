@@ -5,22 +5,27 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from leadhub.surfaces.common.boundary import ErrorBoundary
+from leadhub.surfaces.common.clients import CLIENT_PREFIX, client_path
 from leadhub.surfaces.common.cors import PublicCors
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.native import errors
 from leadhub.surfaces.native.routes import (
+    account,
     activity,
     agency,
     automations,
     conversions,
+    exports,
     facebook,
     forms,
     google,
     health,
+    imports,
     inbound,
     integrations,
     lead_magnets,
     leads,
+    lists,
     media,
     pipelines,
     posts,
@@ -37,6 +42,9 @@ WORKSPACE_ROUTERS = (
     leads.router,
     pipelines.router,
     tags.router,
+    lists.router,
+    imports.router,
+    exports.router,
     users.router,
     forms.router,
     automations.router,
@@ -48,11 +56,11 @@ WORKSPACE_ROUTERS = (
     activity.router,
     social_leads.router,
     posts.router,
+    account.router,
 )
 VERSION_ROUTERS = (health.router, agency.router)
 # Outside /v1: inbound intake and the ad platforms' callbacks.
 OTHER_ROUTERS = (inbound.router, facebook.router, google.router)
-CLIENT_PREFIX = "/clients/{client_id}"
 
 
 def create_native_app(runtime: Runtime) -> FastAPI:
@@ -69,7 +77,7 @@ def create_native_app(runtime: Runtime) -> FastAPI:
         app.include_router(
             router,
             prefix=VERSION + CLIENT_PREFIX,
-            dependencies=[Depends(agency.client_path)],
+            dependencies=[Depends(client_path)],
             include_in_schema=False,
         )
     for router in OTHER_ROUTERS:

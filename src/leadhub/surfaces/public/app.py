@@ -7,16 +7,19 @@ from fastapi import FastAPI
 
 from leadhub.kit.signed import TokenSigner
 from leadhub.surfaces.common.boundary import ErrorBoundary
+from leadhub.surfaces.common.downloads import DOWNLOADS_PATH
 from leadhub.surfaces.common.links import MAGNETS_PATH, UPLOADS_PATH
 from leadhub.surfaces.common.runtime import Runtime
-from leadhub.surfaces.public import errors, forms, lead_magnets, upload_errors, uploads
+from leadhub.surfaces.public import downloads, errors, forms, lead_magnets, upload_errors, uploads
 from leadhub.surfaces.public.headers import SecurityHeaders
 
 FORMS_PATH = "/f"
 __all__ = [
+    "DOWNLOADS_PATH",
     "FORMS_PATH",
     "MAGNETS_PATH",
     "UPLOADS_PATH",
+    "create_downloads_app",
     "create_forms_app",
     "create_magnets_app",
     "create_uploads_app",
@@ -52,4 +55,14 @@ def create_magnets_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(ErrorBoundary, render=errors.server_error)
     app.add_middleware(SecurityHeaders)
     app.include_router(lead_magnets.router)
+    return app
+
+
+def create_downloads_app(runtime: Runtime) -> FastAPI:
+    """Export files behind signed, expiring links."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.runtime = runtime
+    downloads.install(app)
+    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.include_router(downloads.router)
     return app

@@ -32,6 +32,9 @@ AUTOCOMPLETE = {
     "phone": "tel",
     "company": "organization",
     "job_title": "organization-title",
+    "city": "address-level2",
+    "state": "address-level1",
+    "country": "country-name",
 }
 _ASSETS = {"form.css": "text/css", "frame.js": "text/javascript"}
 

@@ -22,6 +22,9 @@ _RESOURCES = (
     ("/settings/tags", "tags"),
     ("/settings/clients", "clients"),
     ("/leads", "leads"),
+    ("/lists", "lists"),
+    ("/imports", "leads"),
+    ("/exports", "exports"),
     ("/inbox", "activity"),
     ("/conversions", "leads"),
     ("/pipelines", "pipelines"),
@@ -30,6 +33,7 @@ _RESOURCES = (
     ("/posts", "posts"),
     ("/automations", "automations"),
     ("/webhooks", "webhooks"),
+    ("/account", "account"),
 )
 _READ_METHODS = frozenset({"GET", "HEAD"})
 

@@ -11,16 +11,20 @@ from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.web import errors
 from leadhub.surfaces.web.render import STATIC
 from leadhub.surfaces.web.routes import (
+    account,
     auth,
     automations,
     clients,
     conversions,
     dashboard,
+    exports,
     forms,
+    imports,
     inbox,
     lead_magnet_analytics,
     lead_magnets,
     leads,
+    lists,
     pipelines,
     posts,
     settings,
@@ -30,17 +34,21 @@ from leadhub.surfaces.web.routes import (
 SESSION_COOKIE = "leadhub_session"
 SESSION_DAYS = 14
 ROUTERS = [
+    account.router,
     auth.router,
     automations.router,
     clients.router,
     conversions.router,
     dashboard.router,
+    exports.router,
     pipelines.router,
     forms.router,
+    imports.router,
     inbox.router,
     lead_magnets.router,
     lead_magnet_analytics.router,
     leads.router,
+    lists.router,
     posts.router,
     settings.router,
     webhooks.router,

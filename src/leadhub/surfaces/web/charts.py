@@ -145,11 +145,38 @@ def top_forms(forms: Sequence[FormCount], *, description: str) -> Markup:
     )
 
 
+def ranked(rows: Sequence[tuple[str, int]], *, name: str, description: str) -> Markup:
+    """One count per named thing, as horizontal bars in the order given (calls per API key)."""
+    shown = list(reversed(rows))  # pygal draws the first label at the bottom
+    chart = pygal.HorizontalBar(
+        **_config(height=70 + 40 * len(shown), width=480),
+        x_labels=[_short(label) for label, _count in shown],
+        y_labels=integer_ticks(max((count for _label, count in shown), default=0)),
+        show_legend=False,
+    )
+    chart.add(name, [count for _label, count in shown])
+    return _render(chart, description, [name], lambda _n, label, value: f"{label}: {value}")
+
+
 def per_day(
     days: Sequence[date], series: Sequence[tuple[str, Sequence[int]]], *, description: str
 ) -> Markup:
     """Counts per day for a few series, as bars side by side (a lead magnet's views, captures)."""
     labels = [bucket_label(day, "day", short=True) for day in days]
+    return _bars(labels, series, description=description)
+
+
+def per_month(
+    months: Sequence[date], series: Sequence[tuple[str, Sequence[int]]], *, description: str
+) -> Markup:
+    """Counts per month for a few series, as bars side by side (API calls per month)."""
+    labels = [bucket_label(month, "month") for month in months]
+    return _bars(labels, series, description=description)
+
+
+def _bars(
+    labels: list[str], series: Sequence[tuple[str, Sequence[int]]], *, description: str
+) -> Markup:
     top = max((max(values, default=0) for _name, values in series), default=0)
     chart = pygal.Bar(
         **_config(height=320, width=820, style=STYLE),

@@ -38,6 +38,9 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("Dashboard", "dashboard", "▦"),
     NavItem("Leads", "leads", "☰"),
+    NavItem("Lists", "lists", "≣"),
+    NavItem("Imports", "imports", "⇪"),
+    NavItem("Exports", "exports", "⇩"),
     NavItem("Inbox", "inbox", "✆"),
     NavItem("Conversions", "conversions", "✓"),
     NavItem("Pipelines", "pipelines", "⇶"),
@@ -46,6 +49,7 @@ NAV: list[NavItem] = [
     NavItem("Posts", "posts", "✉"),
     NavItem("Automations", "automations", "⚡"),
     NavItem("Webhooks", "webhooks", "↗", admin_only=True),
+    NavItem("Account", "account", "¤", admin_only=True),
     NavItem("Settings", "settings", "⚙"),
 ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 
 from leadhub.auth.principal import Principal
 from leadhub.domains.grants import clients
@@ -23,15 +23,6 @@ router = APIRouter(tags=["Agency"], responses=ERROR_RESPONSES)
 
 AnyKey = Annotated[Principal, Depends(authenticate)]
 ReadClients = Annotated[Principal, Depends(RequireScope("read:clients"))]
-
-
-def client_path(
-    client_id: Annotated[
-        str, Path(max_length=64, description="The client workspace's public id (ws_…).")
-    ],
-) -> str:
-    """Declares `{client_id}` on the client twins of every route (authenticate resolves it)."""
-    return client_id
 
 
 @router.get("/me", response_model=DataEnvelope[Identity])

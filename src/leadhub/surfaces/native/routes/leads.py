@@ -44,6 +44,7 @@ class LeadListQuery(BaseModel):
     stage_id: RecordId | None = None
     assigned_user_id: RecordId | None = None
     tag: Text | None = Field(None, description="Filter by tag name.")
+    list_id: RecordId | None = Field(None, description="Leads in this list.")
     search: Text | None = Field(None, description="Search by name, company, email or phone.")
     created_after: datetime | None = Field(None, description="ISO 8601 date or date-time.")
     created_before: datetime | None = Field(None, description="ISO 8601 date or date-time.")
@@ -81,6 +82,7 @@ class LeadListQuery(BaseModel):
             stage_id=self.stage_id,
             assigned_user_id=self.assigned_user_id,
             tag=(self.tag or "").strip() or None,
+            list_id=self.list_id,
             search=(self.search or "").strip() or None,
             created_after=self.created_after,
             created_before=self.created_before,

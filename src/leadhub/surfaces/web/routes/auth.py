@@ -48,7 +48,7 @@ def login(
         return _login_again(request, email, next, message, 429)
     try:
         with runtime.db.unit_of_work() as session:
-            opened = signin.sign_in(session, email, password)
+            opened = signin.sign_in(session, email, password, ip_address=client_ip(request))
     except Unauthorized as exc:
         for key, limit in keys:
             limiter.hit(key, limit, FAILURE_WINDOW_SECONDS)

@@ -1,4 +1,5 @@
-"""A lead's page: every field, its tags, attribution, form submissions and timeline; deleting it."""
+"""A lead's page: every field, its tags and lists, attribution, form submissions and timeline;
+deleting it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from leadhub.errors import Invalid
 from leadhub.kit.pagination import PageRequest
 from leadhub.surfaces.common.deps import SessionDep
 from leadhub.surfaces.web.render import page, path_for, path_or_none, redirect
-from leadhub.surfaces.web.routes import conversion_support  # noqa: F401  (its template filters)
+from leadhub.surfaces.web.routes import (
+    conversion_support,  # noqa: F401  (its template filters)
+    list_support,
+)
 from leadhub.surfaces.web.routes.lead_support import (
     ATTRIBUTION_LABELS,
     LeadId,
@@ -77,6 +81,41 @@ def remove_tag(
 
 
 @router.post(
+    "/leads/{lead_id}/lists",
+    response_class=HTMLResponse,
+    dependencies=[Csrf],
+    name="lead_list_add",
+)
+def add_to_list(
+    request: Request, user: CurrentUser, session: SessionDep, lead_id: LeadId, form: PostedForm
+) -> Response:
+    """Put the lead in a list."""
+    try:
+        chosen = list_support.add_lead(session, user.principal(), lead_id, form)
+    except Invalid as exc:
+        session.rollback()
+        message = (exc.fields.get("list_id") or [exc.message])[0]
+        return _render(request, user, session, lead_id, list_error=message, status=422)
+    flash(request, f"Added to the list “{chosen.name}”.")
+    return redirect(request, "lead", lead_id=lead_id)
+
+
+@router.post("/leads/{lead_id}/lists/remove", dependencies=[Csrf], name="lead_list_remove")
+def remove_from_list(
+    request: Request, user: CurrentUser, session: SessionDep, lead_id: LeadId, form: PostedForm
+) -> Response:
+    """Take the lead out of a list (it stays in the workspace)."""
+    try:
+        chosen, was_in = list_support.remove_lead(session, user.principal(), lead_id, form)
+    except Invalid as exc:
+        flash(request, (exc.fields.get("list_id") or [exc.message])[0], "error")
+        return redirect(request, "lead", lead_id=lead_id)
+    done = "Taken out of" if was_in else "It was not in"
+    flash(request, f"{done} the list “{chosen.name}”.")
+    return redirect(request, "lead", lead_id=lead_id)
+
+
+@router.post(
     "/leads/{lead_id}/delete", response_class=HTMLResponse, dependencies=[Csrf], name="lead_delete"
 )
 def delete_lead(
@@ -111,6 +150,7 @@ def _render(
     *,
     tag: str = "",
     tag_error: str | None = None,
+    list_error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     principal = user.principal()
@@ -140,6 +180,8 @@ def _render(
         entries=entries(timeline.items, actors=actors, choices=choices),
         tag=tag,
         tag_error=tag_error,
+        lead_lists=list_support.of_lead(session, principal, lead_id),
+        list_error=list_error,
         form_href=lambda form_id: path_or_none(request, "form_detail", form_id=form_id),
     )
 

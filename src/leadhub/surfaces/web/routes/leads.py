@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from leadhub.auth.principal import Principal
 from leadhub.domains.leads import bulk
 from leadhub.domains.leads import service as leads
+from leadhub.domains.lists.schemas import ListRead
 from leadhub.errors import Invalid
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import SessionDep
 from leadhub.surfaces.web.render import page, path_for
-from leadhub.surfaces.web.routes import lead_forms, lead_page
+from leadhub.surfaces.web.routes import lead_forms, lead_page, list_support
 from leadhub.surfaces.web.routes.lead_query import (
     PER_PAGE_CHOICES,
     SORT_LABELS,
@@ -49,6 +50,7 @@ def list_leads(request: Request, user: CurrentUser, session: SessionDep) -> HTML
     query = parse(request.query_params.multi_items())
     result = leads.list_leads(session, principal, filters=query.filters, page=query.page)
     choices = load_choices(session, principal, with_labels=True)
+    lists = list_support.options(session, principal)
     return page(
         request,
         "leads/index.html",
@@ -56,10 +58,11 @@ def list_leads(request: Request, user: CurrentUser, session: SessionDep) -> HTML
         query=query,
         result=result,
         choices=choices,
-        chips=_chips(query, choices),
+        chips=_chips(query, choices, {found.id: found.name for found in lists}),
         per_page_choices=PER_PAGE_CHOICES,
         sort_labels=SORT_LABELS,
-        bulk_actions=BULK_ACTIONS,
+        bulk_actions=_bulk_actions(principal, lists),
+        lists=lists,
     )
 
 
@@ -67,20 +70,26 @@ def list_leads(request: Request, user: CurrentUser, session: SessionDep) -> HTML
 def bulk_action(
     request: Request, user: CurrentUser, session: SessionDep, form: PostedForm
 ) -> Response:
-    """Tag, assign, change the status of, or delete the picked leads, in one transaction."""
+    """Tag, assign, change the status of, put in a list or take out of one, or delete the picked
+    leads, in one transaction."""
     principal = user.principal()
     back = parse(parse_qsl(str(form.get("back") or "")))
     ids = _ids(form.getlist("ids"))
     action = str(form.get("action") or "")
     if not ids:
         flash(request, "Select at least one lead first.", "error")
-    elif action not in BULK_ACTIONS:
+    elif action not in BULK_ACTIONS and action not in list_support.BULK_ACTIONS:
         flash(request, "Choose what to do with the selected leads.", "error")
     elif action == "delete" and form.get("confirm") != "yes":
         require_delete(principal)
         return _confirm_delete(request, user, ids, back)
     else:
         try:
+            if action == "list_remove" and form.get("confirm") != "yes":
+                cancel = path_for(request, "leads") + back.link()
+                return list_support.confirm_remove(
+                    request, user, session, ids, form, back=back.encoded(), cancel=cancel
+                )
             flash(request, _apply(session, principal, action, ids, form))
         except Invalid as exc:
             session.rollback()
@@ -92,6 +101,8 @@ def _apply(
     session: Session, principal: Principal, action: str, ids: list[int], form: PostedForm
 ) -> str:
     """Run one bulk action; answers the message to show."""
+    if action in list_support.BULK_ACTIONS:
+        return list_support.apply_bulk(session, principal, action, ids, form)
     if action == "tag":
         tag = str(form.get("tag") or "")
         count = bulk.add_tag(session, principal, ids, tag)
@@ -157,7 +168,14 @@ def _first_message(exc: Invalid) -> str:
     return exc.message
 
 
-def _chips(query: ListQuery, choices: Choices) -> list[tuple[str, str]]:
+def _bulk_actions(principal: Principal, lists: Sequence[ListRead]) -> dict[str, str]:
+    """The bulk actions this person is offered: the list ones before deleting, which comes last."""
+    offered = {key: label for key, label in BULK_ACTIONS.items() if key != "delete"}
+    offered.update(list_support.bulk_actions(principal, lists))
+    return {**offered, "delete": BULK_ACTIONS["delete"]}
+
+
+def _chips(query: ListQuery, choices: Choices, list_names: dict[int, str]) -> list[tuple[str, str]]:
     """The filters in force, each with the link that drops it."""
     names: dict[str, Callable[[str], str]] = {
         "search": lambda v: f"Search: “{v}”",
@@ -167,6 +185,7 @@ def _chips(query: ListQuery, choices: Choices) -> list[tuple[str, str]]:
         "stage_id": lambda v: f"Stage: {choices.stage_name(int(v), with_pipeline=True)}",
         "assigned_user_id": lambda v: f"Owner: {choices.user_name(int(v))}",
         "tag": lambda v: f"Tag: {v}",
+        "list_id": lambda v: f"List: {list_names.get(int(v)) or f'#{v} (not found)'}",
         "created_after": lambda v: f"Created from {v}",
         "created_before": lambda v: f"Created before {v}",
         "starred": lambda v: "Starred" if query.filters.starred else "Not starred",

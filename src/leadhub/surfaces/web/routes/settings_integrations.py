@@ -171,6 +171,7 @@ def test_connection(
         integration_id,
         secret_box=runtime.secret_box,
         allow_private=runtime.settings.webhook_allow_private,
+        graph_version=runtime.settings.meta_graph_version,
     )
     if outcome.ok:
         flash(request, f"The connection works. {outcome.message}")

@@ -21,7 +21,13 @@ TEMPLATE = "settings/workspace.html"
 def workspace_form(request: Request, user: AdminUser, session: SessionDep) -> HTMLResponse:
     """The workspace's settings."""
     current = workspaces.read(session, user.principal())
-    values = {"name": current.name, "slug": current.slug, "default_region": current.default_region}
+    values = {
+        "name": current.name,
+        "slug": current.slug,
+        "default_region": current.default_region,
+        "address": current.address or "",
+        "phone": current.phone or "",
+    }
     return settings_page(
         request, TEMPLATE, user, section="settings_workspace", workspace=current, values=values
     )
@@ -31,10 +37,11 @@ def workspace_form(request: Request, user: AdminUser, session: SessionDep) -> HT
 def update_workspace(
     request: Request, user: AdminUser, session: SessionDep, form: Posted
 ) -> Response:
-    """Rename the workspace, change its slug or its default phone region."""
-    values = {name: text(form, name).strip() for name in ("name", "slug", "default_region")}
+    """Rename the workspace, change its slug, default phone region, address or phone."""
+    required = ["name", "slug", "default_region"]
+    values = {name: text(form, name).strip() for name in (*required, "address", "phone")}
     try:
-        data = parse_form(WorkspaceUpdate, values, required=list(values))
+        data = parse_form(WorkspaceUpdate, values, required=required)
         workspaces.update(session, user.principal(), data=data)
     except Invalid as exc:
         session.rollback()  # a field may have changed before another was refused

@@ -13,7 +13,7 @@
       var boxes = form.querySelectorAll('input[name="ids"]');
       var picked = form.querySelectorAll('input[name="ids"]:checked').length;
       form.querySelectorAll("[data-bulk-for]").forEach(function (box) {
-        box.hidden = box.getAttribute("data-bulk-for") !== action.value;
+        box.hidden = box.getAttribute("data-bulk-for").split(" ").indexOf(action.value) < 0;
       });
       count.textContent = picked ? "(" + picked + " selected)" : "(none selected yet)";
       alls.forEach(function (all) {
@@ -21,10 +21,15 @@
         all.indeterminate = picked > 0 && picked < boxes.length;
       });
       var deleting = action.value === "delete";
+      var list = form.querySelector('select[name="list_id"]');
+      var leaving = action.value === "list_remove" && list && list.value;
+      var what = picked === 1 ? "this lead" : "these " + picked + " leads";
       apply.classList.toggle("btn-danger", deleting);
       if (deleting && picked) {
-        var what = picked === 1 ? "this lead" : "these " + picked + " leads";
         apply.setAttribute("data-confirm", "Delete " + what + "? This cannot be undone.");
+      } else if (leaving && picked) {
+        var name = list.options[list.selectedIndex].text;
+        apply.setAttribute("data-confirm", "Take " + what + " out of the list \u201c" + name + "\u201d? The leads stay in the workspace.");
       } else {
         apply.removeAttribute("data-confirm");
       }

@@ -1,0 +1,1 @@
+"""LeadHub's benchmarks: a data generator, scenarios over loopback, and the hardware's floor."""

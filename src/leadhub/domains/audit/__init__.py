@@ -1,0 +1,1 @@
+"""The account's audit log: who did what."""

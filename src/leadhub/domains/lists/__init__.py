@@ -1,0 +1,1 @@
+"""Lists of leads (Leadsopedia's contact lists)."""
