@@ -7,7 +7,7 @@ writes the file to `--output`, and keeps it among the workspace's downloads too.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import ALL
+from leadhub.cli.common import describe, fail
 from leadhub.config import Settings
 from leadhub.db.migrate import upgrade
 from leadhub.db.uow import Database
@@ -24,7 +25,7 @@ from leadhub.domains.exports.schemas import ExportInfo
 from leadhub.domains.exports.tasks import failure_message, scratch_dir
 from leadhub.domains.leads.schemas import LeadFilters
 from leadhub.domains.workspaces import service as workspaces
-from leadhub.errors import Invalid, LeadHubError
+from leadhub.errors import LeadHubError
 from leadhub.storage.base import BlobStore
 from leadhub.storage.factory import store_from_settings
 
@@ -46,7 +47,7 @@ def export_leads(
     """Export leads (a list, or every lead with a status) to a CSV or XLSX file; prints where
     the file is and how many rows it holds."""
     if not output.parent.is_dir():
-        _fail(f"cannot write {output}: no such directory")
+        fail(f"cannot write {output}: no such directory")
     chosen = format_ or ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
     settings = Settings()
     settings.ensure_data_dir()
@@ -57,7 +58,7 @@ def export_leads(
         created = _create(database, workspace, list_name, status, chosen)
         done = _run(database, store, created, output)
     except LeadHubError as exc:
-        _fail(_describe(exc))
+        fail(describe(exc))
     finally:
         database.dispose()
     paid = f", {_count(done.credits_spent, 'credit')} spent" if done.credits_spent else ""
@@ -109,18 +110,7 @@ def _run(database: Database, store: BlobStore, created: ExportInfo, output: Path
             )
         except Exception as exc:
             producing.fail(database, store, created.id, failure_message(exc))
-            _fail(f"the export failed and its credits were refunded: {exc}")
+            fail(f"the export failed and its credits were refunded: {exc}")
     if done is None:
-        _fail("the export was deleted while it was written")
+        fail("the export was deleted while it was written")
     return done
-
-
-def _describe(error: LeadHubError) -> str:
-    if isinstance(error, Invalid) and error.fields:
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.fields.items())
-    return error.message
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=1)

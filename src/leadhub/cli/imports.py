@@ -4,7 +4,7 @@ bar (no job queue), for files on the machine LeadHub runs on."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import ALL
+from leadhub.cli.common import describe, fail
 from leadhub.config import Settings
 from leadhub.db.migrate import upgrade
 from leadhub.db.uow import Database
@@ -20,7 +21,7 @@ from leadhub.domains.imports import service as imports
 from leadhub.domains.imports.schemas import ImportOptions, ImportRead
 from leadhub.domains.imports.schemas import Progress as ImportProgress
 from leadhub.domains.workspaces import service as workspaces
-from leadhub.errors import Invalid, LeadHubError
+from leadhub.errors import LeadHubError
 from leadhub.storage.base import BlobStore
 from leadhub.storage.factory import store_from_settings
 
@@ -44,7 +45,7 @@ def import_file(
 ) -> None:
     """Import leads from a CSV or XLSX file; prints the counts and the first failed rows."""
     if not file.is_file():
-        _fail(f"cannot read {file}: no such file")
+        fail(f"cannot read {file}: no such file")
     options = ImportOptions(
         list_name=list_name, mapping=_mapping(map_ or []), on_duplicate=on_duplicate, source=source
     )
@@ -59,7 +60,7 @@ def import_file(
         with database.unit_of_work(write=False) as session:
             done = imports.get_import(session, principal, created.id)
     except LeadHubError as exc:
-        _fail(_describe(exc))
+        fail(describe(exc))
     finally:
         database.dispose()
     _report(done)
@@ -111,7 +112,7 @@ def _run(database: Database, store: BlobStore, principal: Principal, created: Im
 
 def _report(done: ImportRead) -> None:
     if done.status == "failed":
-        _fail(done.message or "the file cannot be read")
+        fail(done.message or "the file cannot be read")
     typer.echo(
         f"{done.processed_rows} rows: {done.created_count} created, {done.updated_count} updated,"
         f" {done.skipped_count} skipped, {done.failed_count} failed"
@@ -127,17 +128,6 @@ def _mapping(pairs: list[str]) -> dict[str, str] | None:
     for pair in pairs:
         header, separator, target = pair.rpartition("=")
         if not separator or not header.strip():
-            _fail(f"--map takes HEADER=FIELD, not {pair!r}")
+            fail(f"--map takes HEADER=FIELD, not {pair!r}")
         mapping[header.strip()] = target.strip()
     return mapping or None
-
-
-def _describe(error: LeadHubError) -> str:
-    if isinstance(error, Invalid) and error.fields:
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.fields.items())
-    return error.message
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=1)

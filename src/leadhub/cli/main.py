@@ -11,13 +11,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from sqlalchemy.orm import Session
 
 from leadhub.cli import exports as export_command
 from leadhub.cli import imports as import_command
+from leadhub.cli.common import describe, fail
 from leadhub.config import DEFAULT_HOST, DEFAULT_PORT, Settings
 from leadhub.db.migrate import upgrade
 from leadhub.db.uow import Database
@@ -26,7 +27,7 @@ from leadhub.domains.apikeys import service as apikeys
 from leadhub.domains.grants import service as grants
 from leadhub.domains.users import service as users
 from leadhub.domains.workspaces import service as workspaces
-from leadhub.errors import Invalid, LeadHubError
+from leadhub.errors import LeadHubError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="LeadHub lead-management hub.")
 workspace_app = typer.Typer(no_args_is_help=True, help="Workspaces.")
@@ -43,17 +44,6 @@ app.command("import")(import_command.import_file)
 app.command("export")(export_command.export_leads)
 
 T = TypeVar("T")
-
-
-def fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=1)
-
-
-def describe(error: LeadHubError) -> str:
-    if isinstance(error, Invalid) and error.fields:
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.fields.items())
-    return error.message
 
 
 @contextmanager

@@ -8,21 +8,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from leadhub.domains.leads.schemas import CONTACT_FIELDS
 from leadhub.kit.types import Name, RecordId, Text
 from leadhub.models.lead import ATTRIBUTION_FIELDS
 
 FieldType = Literal["text", "email", "phone", "textarea", "select", "checkbox", "hidden"]
 LEAD_TARGETS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "job_title",
-    "city",
-    "state",
-    "region",
-    "country",
+    *CONTACT_FIELDS,
     "notes",
     "unique_identifier",
 )

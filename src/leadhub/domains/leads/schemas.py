@@ -52,6 +52,21 @@ class Device(BaseModel):
     user_agent: Text | None = Field(default=None, max_length=1000)
 
 
+# Who the lead is, in the order forms and pages show them.
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "company",
+    "job_title",
+    "city",
+    "state",
+    "region",
+    "country",
+)
+
+
 class LeadFields(BaseModel):
     """Every writable field of a lead; which ones a request set is `model_fields_set`."""
 

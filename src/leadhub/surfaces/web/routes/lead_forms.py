@@ -13,7 +13,13 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from leadhub.domains.leads import service as leads
-from leadhub.domains.leads.schemas import Attribution, LeadCreate, LeadRead, LeadUpdate
+from leadhub.domains.leads.schemas import (
+    CONTACT_FIELDS,
+    Attribution,
+    LeadCreate,
+    LeadRead,
+    LeadUpdate,
+)
 from leadhub.domains.users.signin import Membership
 from leadhub.errors import Invalid
 from leadhub.surfaces.common.deps import SessionDep
@@ -31,16 +37,7 @@ from leadhub.surfaces.web.session import Csrf, CurrentUser, flash
 router = APIRouter()
 
 TEXT_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "job_title",
-    "city",
-    "state",
-    "region",
-    "country",
+    *CONTACT_FIELDS,
     "source",
     "status",
     "notes",
@@ -50,16 +47,7 @@ OTHER_FIELDS = ("lead_score", "value", "pipeline_stage_id", "assigned_user_id", 
 ATTRIBUTION_FIELDS = tuple(Attribution.model_fields)
 # The fields as the form lays them out (the error summary follows it).
 PAGE_ORDER = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "job_title",
-    "city",
-    "state",
-    "region",
-    "country",
+    *CONTACT_FIELDS,
     "notes",
     "custom_fields",
     "attribution",
