@@ -178,6 +178,12 @@ def require_admin(user: CurrentUser) -> WebUser:
 AdminUser = Annotated[WebUser, Depends(require_admin)]
 
 
+def require_scope(principal: Principal, scope: str) -> None:
+    """Refuse a person whose role (or whose agency's grant) does not allow `scope`."""
+    if not principal.allows(scope):
+        raise Forbidden("Your role does not allow this.")
+
+
 def flash(request: Request, text: str, kind: str = "success") -> None:
     messages = list(request.session.get(FLASH_KEY, []))
     messages.append([kind, text])

@@ -18,9 +18,8 @@ from leadhub.surfaces.common.deps import RuntimeDep, SessionDep
 from leadhub.surfaces.common.downloads import download_url
 from leadhub.surfaces.web.render import page, path_for, redirect
 from leadhub.surfaces.web.routes.lead_query import parse
-from leadhub.surfaces.web.routes.list_support import require
 from leadhub.surfaces.web.routes.settings_common import Posted, text
-from leadhub.surfaces.web.session import Csrf, CurrentUser, flash
+from leadhub.surfaces.web.session import Csrf, CurrentUser, flash, require_scope
 
 router = APIRouter(prefix="/exports")
 ExportId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -39,7 +38,7 @@ def list_exports(
 ) -> HTMLResponse:
     """The workspace's exports, newest first, with their download links."""
     principal = user.principal()
-    require(principal, "read:exports")
+    require_scope(principal, "read:exports")
     found = exports.list_exports(session, principal, page=PageRequest(page_number, PER_PAGE))
     links = {info.id: download_url(runtime, info) for info in found.items}
     return page(
@@ -60,7 +59,7 @@ def create_export(
 ) -> Response:
     """Export the leads table's filter (`back`, its query string) or a list (`list_id`)."""
     principal = user.principal()
-    require(principal, "write:exports")
+    require_scope(principal, "write:exports")
     back = parse(parse_qsl(text(form, "back")))
     list_id = _list_id(text(form, "list_id"))
     try:
@@ -89,7 +88,7 @@ def delete_export(
 ) -> Response:
     """Delete an export and its file."""
     principal = user.principal()
-    require(principal, "write:exports")
+    require_scope(principal, "write:exports")
     found = exports.get_export(session, principal, export_id)
     exports.delete_export(session, principal, export_id, store=runtime.store)
     flash(request, f"The export “{found.filename}” is deleted.")

@@ -20,7 +20,7 @@ from leadhub.surfaces.web.render import page, redirect
 from leadhub.surfaces.web.routes import list_support
 from leadhub.surfaces.web.routes.import_mapping import field_choices, mapping_page
 from leadhub.surfaces.web.routes.settings_common import Posted, text
-from leadhub.surfaces.web.session import Csrf, CurrentUser, flash
+from leadhub.surfaces.web.session import Csrf, CurrentUser, flash, require_scope
 
 router = APIRouter(prefix="/imports")
 ImportId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -39,7 +39,7 @@ def list_imports(
 ) -> HTMLResponse:
     """Past imports with their status and counts."""
     principal = user.principal()
-    list_support.require(principal, "read:leads")
+    require_scope(principal, "read:leads")
     found = imports.list_imports(session, principal, page=PageRequest(page_number, PER_PAGE))
     names = {item.id: item.name for item in list_support.options(session, principal)}
     return page(
@@ -55,7 +55,7 @@ def list_imports(
 @router.get("/new", response_class=HTMLResponse, name="import_new")
 def new_import(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
     """Step 1: the file and the list it goes into."""
-    list_support.require(user.principal(), "write:leads")
+    require_scope(user.principal(), "write:leads")
     return _upload_page(request, user, session, {"list_id": NEW_LIST, "list_name": ""}, {})
 
 
@@ -65,7 +65,7 @@ def upload(
 ) -> Response:
     """Keep the uploaded file and go on to its mapping."""
     principal = user.principal()
-    list_support.require(principal, "write:leads")
+    require_scope(principal, "write:leads")
     values = {"list_id": text(form, "list_id") or NEW_LIST, "list_name": text(form, "list_name")}
     file = form.get("file")
     try:
@@ -99,7 +99,7 @@ def mapping(
     import_id: ImportId,
 ) -> Response:
     """Step 2: each column's field (guessed, editable), the first rows, duplicate handling."""
-    list_support.require(user.principal(), "write:leads")
+    require_scope(user.principal(), "write:leads")
     found = imports.get_import(session, user.principal(), import_id)
     if found.status != imports.DRAFT:
         return redirect(request, "import_show", import_id=import_id)
@@ -118,7 +118,7 @@ def start(
 ) -> Response:
     """Step 3: start the import with the chosen mapping."""
     principal = user.principal()
-    list_support.require(principal, "write:leads")
+    require_scope(principal, "write:leads")
     found = imports.get_import(session, principal, import_id)
     if found.status != imports.DRAFT:
         return redirect(request, "import_show", import_id=import_id)
@@ -149,7 +149,7 @@ def show(
 ) -> HTMLResponse:
     """Step 4: progress and counts, and the failed rows' lines and reasons."""
     principal = user.principal()
-    list_support.require(principal, "read:leads")
+    require_scope(principal, "read:leads")
     found = imports.get_import(session, principal, import_id)
     names = {item.id: item.name for item in list_support.options(session, principal)}
     return page(

@@ -20,12 +20,12 @@ from leadhub.domains.activity.schemas import (
     ActivityUpdate,
 )
 from leadhub.domains.lead_magnets import service as magnets
-from leadhub.errors import Forbidden, NotFound
+from leadhub.errors import NotFound
 from leadhub.kit.pagination import PageRequest
 from leadhub.surfaces.common.deps import SessionDep
 from leadhub.surfaces.web.render import may_open, page, redirect
 from leadhub.surfaces.web.routes.settings_common import Posted, text
-from leadhub.surfaces.web.session import Csrf, CurrentUser, flash
+from leadhub.surfaces.web.session import Csrf, CurrentUser, flash, require_scope
 
 router = APIRouter(prefix="/inbox")
 ActivityId = Annotated[str, Path(max_length=36)]
@@ -78,7 +78,7 @@ def inbox(
 ) -> HTMLResponse:
     """The workspace's comments and DMs, newest first."""
     principal = user.principal()
-    _require(principal, "read:activity")
+    require_scope(principal, "read:activity")
     result = activity.list_activities(
         session, principal, filters=query.filters(), page=PageRequest(page_number, PER_PAGE)
     )
@@ -107,7 +107,7 @@ def set_status(
 ) -> Response:
     """Mark a comment or a DM replied, ignored or new again; back to the list as it was."""
     principal = user.principal()
-    _require(principal, "write:activity")
+    require_scope(principal, "write:activity")
     back = InboxQuery(  # the filters the list had, as far as the query would take them
         source=text(form, "source")[:10],
         status=text(form, "status")[:10],
@@ -125,11 +125,6 @@ def set_status(
     who = updated.author_name or "The message"
     flash(request, f"{who}: marked {STATUS_LABELS[updated.status].lower()}.")
     return redirect(request, "inbox", query=query)
-
-
-def _require(principal: Principal, scope: str) -> None:
-    if not principal.allows(scope):
-        raise Forbidden("Your role does not allow this.")
 
 
 def _magnets(session: Session, principal: Principal, items: list[ActivityRead]) -> dict[str, str]:

@@ -17,23 +17,18 @@ from leadhub.domains.leads import service as leads
 from leadhub.domains.lists import service as lists
 from leadhub.domains.lists.schemas import ListCreate, ListRead
 from leadhub.domains.users.signin import Membership
-from leadhub.errors import Forbidden, Invalid
+from leadhub.errors import Invalid
 from leadhub.kit.pagination import PageRequest
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.web.render import page, path_for
 from leadhub.surfaces.web.routes.lead_support import leads_count
+from leadhub.surfaces.web.session import require_scope
 from leadhub.surfaces.web.validation import parse
 
 # Enough for any real workspace's pickers, read in one query.
 _ALL = PageRequest(1, 1000)
 BULK_ACTIONS = {"list_add": "Add to list…", "list_remove": "Remove from list"}
 _CHOOSE = "Choose a list."
-
-
-def require(principal: Principal, scope: str) -> None:
-    """Refuse a person whose role (or whose agency's grant) does not allow `scope`."""
-    if not principal.allows(scope):
-        raise Forbidden("Your role does not allow this.")
 
 
 def options(session: Session, principal: Principal) -> list[ListRead]:
@@ -54,7 +49,7 @@ def apply_bulk(
     session: Session, principal: Principal, action: str, ids: list[int], form: FormData
 ) -> str:
     """Put the picked leads in the chosen (or a new) list, or take them out; the message to show."""
-    require(principal, "write:lists")
+    require_scope(principal, "write:lists")
     if action == "list_add":
         target = _target(session, principal, form)
         change = lists.add_leads(session, principal, target.id, ids)
@@ -79,7 +74,7 @@ def confirm_remove(
     cancel: str,
 ) -> HTMLResponse:
     """Without JavaScript's dialog, taking leads out of a list asks on a page of its own first."""
-    require(user.principal(), "write:lists")
+    require_scope(user.principal(), "write:lists")
     chosen = lists.get_list(session, user.principal(), list_id(form))
     hidden = [("action", "list_remove"), ("list_id", str(chosen.id)), ("back", back)]
     return page(
@@ -119,7 +114,7 @@ def of_lead(session: Session, principal: Principal, lead_id: int) -> LeadLists |
 
 def add_lead(session: Session, principal: Principal, lead_id: int, form: FormData) -> ListRead:
     """Put one lead in the chosen list (404 for a lead or list of another workspace)."""
-    require(principal, "write:lists")
+    require_scope(principal, "write:lists")
     leads.get(session, principal, lead_id)
     chosen = lists.get_list(session, principal, list_id(form))
     lists.add_leads(session, principal, chosen.id, [lead_id])
@@ -130,7 +125,7 @@ def remove_lead(
     session: Session, principal: Principal, lead_id: int, form: FormData
 ) -> tuple[ListRead, bool]:
     """Take one lead out of a list: (the list, whether it was in it)."""
-    require(principal, "write:lists")
+    require_scope(principal, "write:lists")
     leads.get(session, principal, lead_id)
     chosen = lists.get_list(session, principal, list_id(form))
     change = lists.remove_leads(session, principal, chosen.id, [lead_id])

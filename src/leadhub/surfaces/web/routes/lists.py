@@ -20,9 +20,8 @@ from leadhub.kit.pagination import PageRequest
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import SessionDep
 from leadhub.surfaces.web.render import page, path_for, redirect
-from leadhub.surfaces.web.routes.list_support import require
 from leadhub.surfaces.web.routes.settings_common import Posted, parse_form, text
-from leadhub.surfaces.web.session import Csrf, CurrentUser, flash
+from leadhub.surfaces.web.session import Csrf, CurrentUser, flash, require_scope
 
 router = APIRouter(prefix="/lists")
 ListId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -37,7 +36,7 @@ def list_lists(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     """The workspace's lists with how many leads each holds, and the form to create one."""
-    require(user.principal(), "read:lists")
+    require_scope(user.principal(), "read:lists")
     return _index(request, user, session, page, {"name": "", "description": ""}, {})
 
 
@@ -45,7 +44,7 @@ def list_lists(
 def create_list(request: Request, user: CurrentUser, session: SessionDep, form: Posted) -> Response:
     """Create a list; a blank or taken name is shown beside the field."""
     principal = user.principal()
-    require(principal, "write:lists")
+    require_scope(principal, "write:lists")
     values = _values(form)
     try:
         data = parse_form(ListCreate, _data(values), required=["name"])
@@ -62,7 +61,7 @@ def edit_list(
     request: Request, user: CurrentUser, session: SessionDep, list_id: ListId
 ) -> HTMLResponse:
     """The form to rename a list or change its description."""
-    require(user.principal(), "write:lists")
+    require_scope(user.principal(), "write:lists")
     found = lists.get_list(session, user.principal(), list_id)
     values = {"name": found.name, "description": found.description or ""}
     return _edit(request, user, found, values, {})
@@ -76,7 +75,7 @@ def update_list(
 ) -> Response:
     """Rename a list or change its description; its leads stay in it."""
     principal = user.principal()
-    require(principal, "write:lists")
+    require_scope(principal, "write:lists")
     values = _values(form)
     try:
         data = parse_form(ListUpdate, _data(values), required=["name"])
@@ -98,7 +97,7 @@ def delete_list(
     """Delete a list once confirmed (by the dialog, or on a page without JavaScript); its leads
     stay in the workspace."""
     principal = user.principal()
-    require(principal, "delete:lists")
+    require_scope(principal, "delete:lists")
     found = lists.get_list(session, principal, list_id)
     if text(form, "confirm") != "yes":
         return page(
