@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from leadhub.auth.principal import Principal
 from leadhub.db.uow import Database
 from leadhub.domains.audit import service as audit
-from leadhub.domains.imports import reader, service
+from leadhub.domains.imports import parsing, reader, service
+from leadhub.domains.imports.parsing import Outcomes
 from leadhub.domains.imports.repository import ImportRepository
 from leadhub.domains.imports.schemas import BATCH_SIZE, MAX_ERRORS, Progress
-from leadhub.domains.imports.writer import Failed, Parsed, parse_row, write_batch
-from leadhub.domains.leads.repository import LeadRepository
+from leadhub.domains.imports.writer import Failed, Parsed, write_batch
 from leadhub.domains.workspaces import service as workspaces
 from leadhub.kit.clock import utcnow
 from leadhub.models import LeadImport
@@ -63,10 +63,13 @@ def run_import(
     on_progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
     max_batches: int | None = None,
+    workers: int | None = None,
 ) -> None:
     """Run (or resume) an import to its end; a file that cannot be read fails it with a message.
 
-    `max_batches` stops after that many batches (as a crash would), for tests and benchmarks.
+    `max_batches` stops after that many batches (as a crash would), for tests and benchmarks;
+    `workers` is how many processes check the rows (by default, as many as the cores for a large
+    file, else this one).
     """
     plan = _begin(database, workspace_id, import_id)
     if plan is None:
@@ -77,7 +80,12 @@ def run_import(
             reader.open_table(local, plan.format, count=True) as table,
         ):
             _set_total(database, plan, table.total)
-            finished = _run_batches(database, plan, table, on_progress, batch_size, max_batches)
+            if workers is None:
+                left = None if table.total is None else table.total - plan.checkpoint
+                workers = parsing.workers_for(left)
+            finished = _run_batches(
+                database, plan, table, on_progress, batch_size, max_batches, workers
+            )
     except reader.UnreadableFile as exc:
         _finish(database, plan, store, failed=str(exc))
         return
@@ -95,19 +103,23 @@ def _run_batches(
     on_progress: ProgressCallback | None,
     batch_size: int,
     max_batches: int | None,
+    workers: int,
 ) -> bool:
     """Write the rows after the checkpoint; False when stopped early by `max_batches`."""
     targets = [plan.mapping.get(header, "") for header in table.headers]
     rows = itertools.islice(table.rows, plan.checkpoint, None)
+    batches = _batches(rows, batch_size)
+    if max_batches is not None:
+        batches = itertools.islice(batches, max_batches)
     written = plan.checkpoint
-    for number, batch in enumerate(_batches(rows, batch_size)):
-        if max_batches is not None and number >= max_batches:
-            return False
-        progress = _write(database, plan, batch, targets, written)
-        written += len(batch)
+    checked = parsing.parsed_batches(batches, targets, plan.region, workers=workers)
+    for outcomes in checked:
+        progress = _write(database, plan, outcomes, written)
+        written += len(outcomes)
         if on_progress is not None:
             on_progress(progress)
-    return True
+    # Stopped by `max_batches` unless the file had no more rows.
+    return max_batches is None or next(rows, None) is None
 
 
 def _begin(database: Database, workspace_id: int, import_id: int) -> _Plan | None:
@@ -142,14 +154,12 @@ def _batches(rows: Iterator[reader.Row], size: int) -> Iterator[list[reader.Row]
         yield batch
 
 
-def _write(
-    database: Database, plan: _Plan, batch: list[reader.Row], targets: list[str], written: int
-) -> Progress:
+def _write(database: Database, plan: _Plan, outcomes: Outcomes, written: int) -> Progress:
     """Write one batch and its progress in one transaction (retried when a race is lost)."""
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             with database.unit_of_work() as session:
-                return _write_in(session, plan, batch, targets, written)
+                return _write_in(session, plan, outcomes, written)
         except IntegrityError:
             if attempt == _ATTEMPTS:
                 raise
@@ -157,18 +167,12 @@ def _write(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _write_in(
-    session: Session, plan: _Plan, batch: list[reader.Row], targets: list[str], written: int
-) -> Progress:
+def _write_in(session: Session, plan: _Plan, outcomes: Outcomes, written: int) -> Progress:
     record = _locked(session, plan)
     if record.processed_rows != written:  # another run wrote these rows meanwhile
         raise Superseded()
-    repo = LeadRepository(session, plan.workspace_id)
-    parsed: list[Parsed] = []
-    failed: list[Failed] = []
-    for row in batch:
-        outcome = parse_row(session, repo, row, targets, plan.region)
-        (parsed if isinstance(outcome, Parsed) else failed).append(outcome)  # type: ignore[arg-type]
+    parsed = [outcome for outcome in outcomes if isinstance(outcome, Parsed)]
+    failed = [outcome for outcome in outcomes if isinstance(outcome, Failed)]
     result = write_batch(
         session,
         plan.workspace_id,
@@ -178,7 +182,7 @@ def _write_in(
         source=plan.source,
         now=utcnow(),
     )
-    record.processed_rows += len(batch)
+    record.processed_rows += len(outcomes)
     record.created_count += result.created
     record.updated_count += result.updated
     record.skipped_count += result.skipped

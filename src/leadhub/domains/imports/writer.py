@@ -25,7 +25,7 @@ from leadhub.domains.imports.mapping import CUSTOM_PREFIX
 from leadhub.domains.imports.reader import Row
 from leadhub.domains.leads.repository import LeadRepository
 from leadhub.domains.leads.schemas import LeadFields
-from leadhub.domains.leads.validation import clean, label
+from leadhub.domains.leads.validation import clean_values, label
 from leadhub.domains.lists.repository import ListRepository
 from leadhub.domains.tags.repository import TagRepository
 from leadhub.kit.attribution import FIELDS as ATTRIBUTION_FIELDS
@@ -62,19 +62,20 @@ class BatchResult:
     lead_ids: list[int] = field(default_factory=list)
 
 
-def parse_row(
-    session: Session, repo: LeadRepository, row: Row, mapping: Sequence[str], region: str
-) -> Parsed | Failed:
-    """The row's lead values, checked by the same rules as every other way leads come in."""
+def parse_rows(rows: Sequence[Row], mapping: Sequence[str], region: str) -> list[Parsed | Failed]:
+    return [parse_row(row, mapping, region) for row in rows]
+
+
+def parse_row(row: Row, mapping: Sequence[str], region: str) -> Parsed | Failed:
+    """The row's lead values, checked by the same rules as every other way leads come in
+    (the mapping has no references to other records, so no database is needed)."""
     if row.problem:
         return Failed(row.line, row.problem)
     try:
         data = LeadFields.model_validate(_fields(row.cells, mapping))
     except ValidationError as exc:
         return Failed(row.line, _pydantic_reason(exc))
-    values, tags, errors = clean(
-        session, repo, data, region=region, current=None, check_unique=False
-    )
+    values, tags, errors = clean_values(data, region=region)
     if errors:
         return Failed(
             row.line, " ".join(message for messages in errors.values() for message in messages)

@@ -66,6 +66,21 @@ def clean(
 
     `check_unique=False` is for intake, where a taken email or phone is the duplicate to merge.
     """
+    values, tags, errors = clean_values(data, region=region)
+    if check_unique:
+        for name, column in (("email", Lead.email), ("phone", Lead.phone)):
+            if values.get(name) and _taken(repo, column, values[name], current):
+                errors.add(name, f"The {name} has already been taken.")
+    _clean_references(session, repo, data, data.model_fields_set, current, values, errors)
+    return values, tags, errors
+
+
+def clean_values(
+    data: LeadFields, *, region: str
+) -> tuple[dict[str, Any], list[str] | None, Errors]:
+    """`clean` without the database: every rule but uniqueness, and without the references to
+    other records (user, form, pipeline), which `clean` adds. Pure, so imports run it on every
+    core."""
     given = data.model_fields_set
     values: dict[str, Any] = {}
     errors = Errors()
@@ -85,9 +100,10 @@ def clean(
     if "value" in given:
         values["value"] = data.value
     if "email" in given:
-        _clean_email(repo if check_unique else None, data.email, current, values, errors)
+        _clean_email(data.email, values, errors)
     if "phone" in given:
-        _clean_phone(repo if check_unique else None, data.phone, region, current, values, errors)
+        text = blank_to_none(data.phone)
+        values["phone"] = normalize_phone(text, region) if text else None
     if "custom_fields" in given:
         _clean_custom_fields(data.custom_fields, values, errors)
     if "form_data" in given:
@@ -97,7 +113,6 @@ def clean(
     if "attribution" in given and data.attribution is not None:
         for name in data.attribution.model_fields_set & set(ATTRIBUTION_FIELDS):
             values[name] = blank_to_none(getattr(data.attribution, name))
-    _clean_references(session, repo, data, given, current, values, errors)
     tags = _clean_tags(data.tags, errors) if "tags" in given else None
     return values, tags, errors
 
@@ -119,48 +134,18 @@ def _clean_label(name: str, raw: str | None, values: dict[str, Any], errors: Err
         errors.add(name, f"The {name} field {exc}.")
 
 
-def _clean_email(
-    repo: ScopedRepository | None,
-    raw: str | None,
-    current: Lead | None,
-    values: dict[str, Any],
-    errors: Errors,
-) -> None:
+def _clean_email(raw: str | None, values: dict[str, Any], errors: Errors) -> None:
     text = blank_to_none(raw)
     if text is None:
         values["email"] = None
         return
     try:
-        email = normalize_email(text)
+        values["email"] = normalize_email(text)
     except InvalidEmail:
         errors.add("email", "The email field must be a valid email address.")
-        return
-    if _taken(repo, Lead.email, email, current):
-        errors.add("email", "The email has already been taken.")
-    values["email"] = email
 
 
-def _clean_phone(
-    repo: ScopedRepository | None,
-    raw: str | None,
-    region: str,
-    current: Lead | None,
-    values: dict[str, Any],
-    errors: Errors,
-) -> None:
-    text = blank_to_none(raw)
-    if text is None:
-        values["phone"] = None
-        return
-    phone = normalize_phone(text, region)
-    if _taken(repo, Lead.phone, phone, current):
-        errors.add("phone", "The phone has already been taken.")
-    values["phone"] = phone
-
-
-def _taken(repo: ScopedRepository | None, column: Any, value: str, current: Lead | None) -> bool:
-    if repo is None:
-        return False
+def _taken(repo: ScopedRepository, column: Any, value: str, current: Lead | None) -> bool:
     statement = repo.select_columns(Lead, Lead.id).where(column == value)
     if current is not None:
         statement = statement.where(Lead.id != current.id)
