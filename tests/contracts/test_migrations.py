@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 import leadhub.models  # noqa: F401  (registers every table)
-from leadhub.db.base import Base
+from leadhub.db.base import Base, is_modelled
 from leadhub.db.migrate import alembic_config
 from leadhub.db.uow import Database
 
@@ -20,12 +20,20 @@ from leadhub.db.uow import Database
 EXPRESSION_INDEXES = {"uq_tags_workspace_name"}
 
 
+def _modelled(name: str | None, type_: str, _parents: Any) -> bool:
+    return type_ not in ("table", "index") or is_modelled(name)
+
+
 def differences(db: Database) -> list[Any]:
     with db.engine.connect() as connection, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*expression-based index.*")
         context = MigrationContext.configure(
             connection,
-            opts={"compare_type": True, "compare_server_default": True},
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_name": _modelled,
+            },
         )
         found: list[Any] = compare_metadata(context, Base.metadata)
     return found

@@ -19,6 +19,15 @@ NAMING_CONVENTION = {
 }
 
 
+# Schema that migrations create but no model declares (the leads' search index: an FTS5 table and
+# its shadow tables on SQLite, a GIN expression index on PostgreSQL); autogenerate leaves it alone.
+UNMODELLED_PREFIXES = ("leads_search", "ix_leads_search_")
+
+
+def is_modelled(name: str | None) -> bool:
+    return not (name or "").startswith(UNMODELLED_PREFIXES)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime()}

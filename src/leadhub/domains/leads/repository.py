@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, or_, select
+from sqlalchemy import ColumnElement, Row, func, select
 
 from leadhub.db.scoped import ScopedRepository
 from leadhub.db.upsert import insert_ignoring_conflicts
+from leadhub.domains.leads import search
 from leadhub.domains.leads.schemas import LeadFilters
 from leadhub.domains.tags.repository import TagRepository
 from leadhub.kit.pagination import PageRequest
 from leadhub.models import Lead, LeadTag, ListMember, Tag
-
-_PHONE_LIKE = re.compile(r"^[\d\s().+-]+$")
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _case_variants(term: str) -> list[str]:
-    """The word as typed, capitalised and upper-cased, when it has letters beyond ASCII.
-
-    SQLite's lower() and LIKE fold only ASCII letters, so "émile" would not find "Émile" by
-    lower-casing alone; names are mostly written in one of these forms.
-    """
-    if term.isascii():
-        return []
-    return sorted({term, term.capitalize(), term.upper()})
 
 
 class LeadRepository(ScopedRepository):
@@ -170,7 +153,8 @@ class LeadRepository(ScopedRepository):
         if filters.in_any_list:
             criteria.append(Lead.id.in_(self._ids_listed(None)))
         if filters.search:
-            criteria.extend(self._search_terms(filters.search))
+            dialect = self.session.get_bind().dialect.name
+            criteria.extend(search.criteria(dialect, filters.search))
         return criteria
 
     def _ids_tagged(self, tag: str) -> Any:
@@ -184,29 +168,6 @@ class LeadRepository(ScopedRepository):
         """The leads in this list, or in any list."""
         statement = select(ListMember.lead_id).where(ListMember.workspace_id == self.workspace_id)
         return statement if list_id is None else statement.where(ListMember.list_id == list_id)
-
-    @staticmethod
-    def _search_terms(search: str) -> list[ColumnElement[bool]]:
-        """Every word must match the name, the company, the email or the phone."""
-        criteria: list[ColumnElement[bool]] = []
-        for term in search.split():
-            pattern = f"%{_escape_like(term.lower())}%"
-            options = [
-                func.lower(Lead.first_name).like(pattern, escape="\\"),
-                func.lower(Lead.last_name).like(pattern, escape="\\"),
-                func.lower(Lead.company).like(pattern, escape="\\"),
-                Lead.email.like(pattern, escape="\\"),
-                Lead.phone.like(pattern, escape="\\"),
-            ]
-            for variant in _case_variants(term):
-                variant_pattern = f"%{_escape_like(variant)}%"
-                options.append(Lead.first_name.like(variant_pattern, escape="\\"))
-                options.append(Lead.last_name.like(variant_pattern, escape="\\"))
-            digits = re.sub(r"\D", "", term)
-            if _PHONE_LIKE.match(term) and digits and digits != term:
-                options.append(Lead.phone.like(f"%{digits}%"))
-            criteria.append(or_(*options))
-        return criteria
 
     # -- tags ------------------------------------------------------------------------------
 
