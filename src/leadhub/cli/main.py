@@ -20,6 +20,7 @@ from leadhub.cli import exports as export_command
 from leadhub.cli import imports as import_command
 from leadhub.cli.common import describe, fail
 from leadhub.config import DEFAULT_HOST, DEFAULT_PORT, Settings
+from leadhub.db.maintenance import refresh_statistics_quietly
 from leadhub.db.migrate import upgrade
 from leadhub.db.uow import Database
 from leadhub.domains.account import service as account
@@ -82,6 +83,7 @@ def serve(
     settings.effective_secret_key()
     database = Database(settings.effective_database_url)
     upgrade(database.engine)
+    refresh_statistics_quietly(database.engine)
     database.dispose()
     uvicorn.run(
         "leadhub.app:create_app_from_env",
@@ -122,6 +124,7 @@ def migrate() -> None:
     settings.ensure_data_dir()
     database = Database(settings.effective_database_url)
     upgrade(database.engine)
+    refresh_statistics_quietly(database.engine)
     database.dispose()
     typer.echo("database is up to date")
 

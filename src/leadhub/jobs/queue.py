@@ -2,7 +2,8 @@
 
 Only job ids travel through huey; the `jobs` table is the truth. A periodic sweep hands over jobs
 whose hand-over was lost (a crash right after commit) and jobs whose worker died; an hourly purge
-removes media uploads whose URL expired before a file arrived.
+removes media uploads whose URL expired before a file arrived, and another refreshes the query
+planner's statistics.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from huey.consumer import Consumer
 
 import leadhub.domains.tasks  # noqa: F401  (registers every domain's job handlers)
 from leadhub.config import Settings
+from leadhub.db import maintenance
 from leadhub.db.uow import Database
 from leadhub.domains.jobs import service as jobs
 from leadhub.domains.media import service as media
@@ -52,6 +54,9 @@ class JobQueue:
         self.huey.periodic_task(crontab(minute="*"), name="leadhub.sweep")(self.sweep)
         self.huey.periodic_task(crontab(minute="7"), name="leadhub.purge_uploads")(
             self.purge_uploads
+        )
+        self.huey.periodic_task(crontab(minute="37"), name="leadhub.refresh_statistics")(
+            self.refresh_statistics
         )
         self._consumer: Consumer | None = None
         db.dispatcher = self.dispatch
@@ -92,6 +97,10 @@ class JobQueue:
         """Delete expired uploads that never received their file; answers how many."""
         with self.db.unit_of_work() as session:
             return media.purge_expired(session, self.store, now=self.capabilities.clock())
+
+    def refresh_statistics(self) -> bool:
+        """Keep the query planner's statistics fresh (SQLite; see leadhub.db.maintenance)."""
+        return maintenance.refresh_statistics(self.db.engine)
 
     def run_pending(self) -> list[Outcome]:
         """Run every due job now, in this thread (tests and the `jobs run` command)."""

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from leadhub.db.uow import Database
-from tests.factories import Workspace, default_pipeline, make_lead, make_user
+from tests.factories import Workspace, default_pipeline, make_lead, make_user, make_workspace
 from tests.surfaces.native.lead_helpers import (
     LEADS,
     assert_invalid,
@@ -264,6 +264,27 @@ def test_filter_by_tag_ignores_case(
     assert _list(client, headers, tag="vip") == [vip]
     assert _list(client, headers, tag="VIP") == [vip]
     assert _list(client, headers, tag="nope") == []
+
+
+def test_the_total_of_a_tag_counts_each_lead_once_in_this_workspace(
+    client: TestClient, headers: dict[str, str], db: Database, workspace: Workspace
+) -> None:
+    tagged = [make_lead(db, workspace, tags=["Hot", "vip"], starred=n == 0) for n in range(3)]
+    make_lead(db, workspace, tags=["vip"])
+    other = make_workspace(db, "other")
+    make_lead(db, other, tags=["hot"])  # another workspace's tag of the same name
+
+    def total(**params: Any) -> int:
+        answer = client.get(LEADS, params={"per_page": 2, **params}, headers=headers)
+        assert answer.status_code == 200
+        return int(answer.json()["meta"]["total"])
+
+    assert total(tag="hot") == 3  # the tag alone, counted from its rows
+    assert total(tag="HOT", sort="email", direction="asc") == 3
+    assert total(tag="hot", starred="true") == 1  # with another filter, counted with it
+    assert total(tag="hot", starred="false") == 2
+    assert total(tag="missing") == 0
+    assert sorted(_list(client, headers, tag="hot", per_page=10)) == sorted(tagged)
 
 
 def test_filter_by_starred_true_and_false(

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
+from leadhub.db import maintenance
 from leadhub.db.uow import Database
 from leadhub.domains.audit import service as audit
 from leadhub.domains.imports import parsing, reader, service
@@ -94,6 +95,8 @@ def run_import(
         return
     if finished:
         _finish(database, plan, store, failed=None)
+        # Thousands of new leads change what the query planner should know.
+        maintenance.refresh_statistics_quietly(database.engine)
 
 
 def _run_batches(

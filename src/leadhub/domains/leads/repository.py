@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, func, select
@@ -15,6 +16,12 @@ from leadhub.domains.leads.schemas import LeadFilters
 from leadhub.domains.tags.repository import TagRepository
 from leadhub.kit.pagination import PageRequest
 from leadhub.models import Lead, LeadTag, ListMember, Tag
+
+
+def _only_tag(filters: LeadFilters) -> bool:
+    """Whether the filters hold a tag and nothing else (the order aside)."""
+    bare = replace(filters, tag=None, sort="created_at", direction="desc")
+    return bare == LeadFilters()
 
 
 class LeadRepository(ScopedRepository):
@@ -63,7 +70,7 @@ class LeadRepository(ScopedRepository):
     def list_page(self, filters: LeadFilters, page: PageRequest) -> tuple[list[Lead], int]:
         """One page of leads and the total: one count query and one page query."""
         criteria = self._criteria(filters)
-        total = self.session.scalar(self.select_columns(Lead, func.count()).where(*criteria)) or 0
+        total = self._count(filters, criteria)
         sort_column = getattr(Lead, filters.sort)
         order = (
             (sort_column.asc(), Lead.id.asc())
@@ -77,14 +84,23 @@ class LeadRepository(ScopedRepository):
             .offset(page.offset)
             .limit(page.per_page)
         )
-        return list(self.session.scalars(statement)), int(total)
+        return list(self.session.scalars(statement)), total
 
     def count_matching(self, filters: LeadFilters) -> int:
         """How many leads match the filters (one count query)."""
-        criteria = self._criteria(filters)
-        return int(
-            self.session.scalar(self.select_columns(Lead, func.count()).where(*criteria)) or 0
-        )
+        return self._count(filters, self._criteria(filters))
+
+    def _count(self, filters: LeadFilters, criteria: list[ColumnElement[bool]]) -> int:
+        if filters.tag and _only_tag(filters):
+            # A tag alone: its rows in lead_tags are the count (one per lead, all of this
+            # workspace), read from their index instead of probing every tagged lead.
+            statement = select(func.count()).where(
+                LeadTag.workspace_id == self.workspace_id,
+                LeadTag.tag_id.in_(self._tag_ids(filters.tag)),
+            )
+        else:
+            statement = self.select_columns(Lead, func.count()).where(*criteria)
+        return int(self.session.scalar(statement) or 0)
 
     def stream_matching(
         self, filters: LeadFilters, columns: Sequence[Any], *, chunk_size: int, limit: int
@@ -147,7 +163,12 @@ class LeadRepository(ScopedRepository):
         if filters.created_before is not None:
             criteria.append(Lead.created_at < filters.created_before)
         if filters.tag:
-            criteria.append(Lead.id.in_(self._ids_tagged(filters.tag)))
+            # EXISTS, not IN: a page in date order then probes each lead's own tag rows and
+            # stops after the page, instead of first collecting every tagged lead's id.
+            tagged = select(LeadTag.lead_id).where(
+                LeadTag.lead_id == Lead.id, LeadTag.tag_id.in_(self._tag_ids(filters.tag))
+            )
+            criteria.append(tagged.exists())
         if filters.list_id is not None:
             criteria.append(Lead.id.in_(self._ids_listed(filters.list_id)))
         if filters.in_any_list:
@@ -157,12 +178,10 @@ class LeadRepository(ScopedRepository):
             criteria.extend(search.criteria(dialect, filters.search))
         return criteria
 
-    def _ids_tagged(self, tag: str) -> Any:
-        return (
-            select(LeadTag.lead_id)
-            .join(Tag, Tag.id == LeadTag.tag_id)
-            .where(LeadTag.workspace_id == self.workspace_id, func.lower(Tag.name) == tag.lower())
-        )
+    def _tag_ids(self, tag: str) -> list[int]:
+        """The ids of the workspace's tags of this name, in any case (none or one)."""
+        statement = self.select_columns(Tag, Tag.id).where(func.lower(Tag.name) == tag.lower())
+        return list(self.session.scalars(statement))
 
     def _ids_listed(self, list_id: int | None) -> Any:
         """The leads in this list, or in any list."""
