@@ -12,6 +12,7 @@ import io
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from leadhub.auth.principal import Principal
@@ -36,16 +37,25 @@ def generate(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("rows", type=int, nargs="?", default=100_000)
-    parser.add_argument("--database-url")
-    args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="leadhub-bench-"))
-    database = Database(args.database_url or f"sqlite:///{workdir / 'bench.db'}")
-    upgrade(database.engine)
+@dataclass(frozen=True)
+class Timed:
+    rows: int
+    megabytes: float
+    status: str
+    created: int
+    failed: int
+    wall: float
+    cpu: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.wall if self.wall else 0.0
+
+
+def time_import(database: Database, rows: int, workdir: Path) -> Timed:
+    """Import `rows` generated rows into a fresh workspace of a migrated database, timed."""
     store = LocalStore(workdir / "store")
-    content = generate(args.rows)
+    content = generate(rows)
     with database.unit_of_work() as session:
         workspace = workspaces.create(session, slug=f"bench-{uuid.uuid4().hex[:8]}")
         principal = Principal(workspace.id, workspace.slug, frozenset({"*"}))
@@ -64,10 +74,24 @@ def main() -> None:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     with database.unit_of_work(write=False) as session:
         done = imports.get_import(session, principal, started.id)
+    return Timed(
+        rows, len(content) / 1e6, done.status, done.created_count, done.failed_count, wall, cpu
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("rows", type=int, nargs="?", default=100_000)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="leadhub-bench-"))
+    database = Database(args.database_url or f"sqlite:///{workdir / 'bench.db'}")
+    upgrade(database.engine)
+    done = time_import(database, args.rows, workdir)
     print(
-        f"{args.rows} rows ({len(content) / 1e6:.1f} MB): {done.status}, "
-        f"{done.created_count} created, {done.failed_count} failed; "
-        f"{wall:.1f} s wall, {cpu:.1f} s CPU ({args.rows / wall:,.0f} rows/s)"
+        f"{done.rows} rows ({done.megabytes:.1f} MB): {done.status}, "
+        f"{done.created} created, {done.failed} failed; "
+        f"{done.wall:.1f} s wall, {done.cpu:.1f} s CPU ({done.rows_per_second:,.0f} rows/s)"
     )
     database.dispose()
 

@@ -32,6 +32,8 @@ from leadhub.storage.base import BlobStore
 
 log = logging.getLogger("leadhub.imports")
 ProgressCallback = Callable[[Progress], None]
+# Tables an import grows and queries again for each batch's duplicates and list members.
+_GROWN_TABLES = ("leads", "lead_tags", "list_members")
 # A batch whose insert lost a race with another way in (intake, a form) is written again.
 _ATTEMPTS = 3
 
@@ -116,9 +118,11 @@ def _run_batches(
         batches = itertools.islice(batches, max_batches)
     written = plan.checkpoint
     checked = parsing.parsed_batches(batches, targets, plan.region, workers=workers)
-    for outcomes in checked:
+    for number, outcomes in enumerate(checked, start=1):
         progress = _write(database, plan, outcomes, written)
         written += len(outcomes)
+        if number & (number - 1) == 0:  # batches 1, 2, 4, 8…: the tables doubled, or so
+            maintenance.refresh_grown(database.engine, _GROWN_TABLES)
         if on_progress is not None:
             on_progress(progress)
     # Stopped by `max_batches` unless the file had no more rows.
