@@ -18,6 +18,7 @@ from typing import Any
 from bench.data import BenchWorkspace, sqlite_path
 from bench.driver import WARMUP_SECONDS, Stats, Window
 from bench.scenarios import LEADTRACKR_LIMIT, NEWEST_FIRST, PER_PAGE, Scenario, list_filters
+from leadhub.domains.leads.search import MANY_MATCHES
 
 FTS_TABLE = "leads_search"
 FLOOR_FTS_TABLE = "bench_floor_search"
@@ -65,7 +66,8 @@ class Floor:
             )
         if kind == "search":
             condition, params = self._search(str(args["fragment"]))
-            return self._page([condition], params, NEWEST_FIRST, 1, PER_PAGE)
+            walk = condition.replace("id IN", "id + 0 IN", 1) if self.sqlite else condition
+            return self._page([condition], params, NEWEST_FIRST, 1, PER_PAGE, many=[walk])
         if kind == "get":
             rows = self._rows(
                 "SELECT * FROM leads WHERE workspace_id = ? AND id = ?", [self.ws.id, args["id"]]
@@ -91,6 +93,7 @@ class Floor:
         page: int,
         limit: int,
         count: tuple[str, list[Any]] | None = None,
+        many: list[str] | None = None,
     ) -> dict[str, Any]:
         where = " AND ".join(["workspace_id = ?", *conditions])
         values = [self.ws.id, *params]
@@ -99,6 +102,9 @@ class Floor:
             values,
         )
         total = self._rows(count_sql, count_params)[0]["n"]
+        if many is not None and total >= MANY_MATCHES:
+            # The repository's plan for a search with many matches (leads.search.criteria).
+            where = " AND ".join(["workspace_id = ?", *many])
         rows = self._rows(
             f"SELECT * FROM leads WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             [*values, limit, (page - 1) * limit],

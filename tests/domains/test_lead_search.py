@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, insert, select, text, update
 
 from leadhub.db.uow import Database
+from leadhub.domains.leads import search
 from leadhub.domains.leads.repository import LeadRepository
 from leadhub.domains.leads.schemas import LeadFilters
 from leadhub.kit.pagination import PageRequest
@@ -105,3 +107,39 @@ def test_a_search_reads_the_index_not_the_leads(db: Database, workspace: Workspa
             plan = " ".join(row[0] for row in session.execute(text(query)))
             assert "Bitmap Index Scan on ix_leads_search_trgm" in plan
     assert found(db, workspace, "person12 0000012") == ["Person12"]
+
+
+def test_a_search_with_many_matches_gives_the_same_pages(
+    db: Database, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _many_leads(db, workspace, 300)
+
+    def pages(search_text: str) -> list[tuple[int, list[int]]]:
+        with db.unit_of_work(write=False) as session:
+            repo = LeadRepository(session, workspace.id)
+            found = []
+            for number in (1, 3):
+                for sort in ("created_at", "email"):
+                    filters = LeadFilters(search=search_text, sort=sort, direction="asc")
+                    leads, total = repo.list_page(filters, PageRequest(page=number, per_page=40))
+                    found.append((total, [lead.id for lead in leads]))
+            return found
+
+    few = pages("person1")
+    monkeypatch.setattr(search, "MANY_MATCHES", 2)
+    assert pages("person1") == few
+    assert few[0][0] == 111  # Person1, Person10..19, Person100..199
+
+
+def test_many_matches_walk_the_sort_order_on_sqlite(db: Database, workspace: Workspace) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans from its own statistics")
+    with db.unit_of_work(write=False) as session:
+        repo = LeadRepository(session, workspace.id)
+        criteria = repo._criteria(LeadFilters(search="person"), many_matches=True)
+        statement = repo.select(Lead).where(*criteria).order_by(Lead.created_at.desc()).limit(25)
+        compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        query = f"EXPLAIN QUERY PLAN {compiled}"
+        plan = " ".join(str(row[-1]) for row in session.execute(text(query)))
+    assert "USING INTEGER PRIMARY KEY" not in plan
+    assert "TEMP B-TREE FOR ORDER BY" not in plan

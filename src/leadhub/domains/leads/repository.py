@@ -71,6 +71,8 @@ class LeadRepository(ScopedRepository):
         """One page of leads and the total: one count query and one page query."""
         criteria = self._criteria(filters)
         total = self._count(filters, criteria)
+        if filters.search and total >= search.MANY_MATCHES:
+            criteria = self._criteria(filters, many_matches=True)
         sort_column = getattr(Lead, filters.sort)
         order = (
             (sort_column.asc(), Lead.id.asc())
@@ -119,13 +121,16 @@ class LeadRepository(ScopedRepository):
                 .order_by(Lead.id)
                 .limit(min(chunk_size, left))
             )
-            rows = list(self.session.execute(statement))
+            # Core, not the ORM: plain rows, without the per-row work of ORM results.
+            rows = list(self.session.connection().execute(statement))
             if not rows:
                 return
             yield rows
             last_id, left = rows[-1][0], left - len(rows)
 
-    def _criteria(self, filters: LeadFilters) -> list[ColumnElement[bool]]:
+    def _criteria(
+        self, filters: LeadFilters, *, many_matches: bool = False
+    ) -> list[ColumnElement[bool]]:
         criteria: list[ColumnElement[bool]] = []
         if filters.sources:
             criteria.append(Lead.source.in_(filters.sources))
@@ -175,7 +180,7 @@ class LeadRepository(ScopedRepository):
             criteria.append(Lead.id.in_(self._ids_listed(None)))
         if filters.search:
             dialect = self.session.get_bind().dialect.name
-            criteria.extend(search.criteria(dialect, filters.search))
+            criteria.extend(search.criteria(dialect, filters.search, many=many_matches))
         return criteria
 
     def _tag_ids(self, tag: str) -> list[int]:
@@ -191,18 +196,39 @@ class LeadRepository(ScopedRepository):
     # -- tags ------------------------------------------------------------------------------
 
     def tag_names(self, lead_ids: Sequence[int]) -> dict[int, list[str]]:
-        """Tag names per lead for a whole page, in one query."""
+        """Tag names per lead (in name order) for a whole page, in two queries.
+
+        The leads' tag rows are read by their key alone, and the tags by this workspace: with
+        `lead_tags.workspace_id` beside a long list of leads, SQLite reads every tag row of the
+        workspace instead (1.4 s for an export's 2,000 leads at a million leads; now 4 ms).
+        """
         names: dict[int, list[str]] = defaultdict(list)
         if not lead_ids:
             return names
-        rows = self.session.execute(
-            select(LeadTag.lead_id, Tag.name)
-            .join(Tag, Tag.id == LeadTag.tag_id)
-            .where(LeadTag.workspace_id == self.workspace_id, LeadTag.lead_id.in_(lead_ids))
+        wanted = set(lead_ids)
+        low, high = min(wanted), max(wanted)
+        if high - low < 2 * len(wanted):
+            # Ids close together (an export's chunk): one range of the key, not 2,000 lookups.
+            which = LeadTag.lead_id.between(low, high)
+        else:
+            which = LeadTag.lead_id.in_(wanted)
+        leads_of: dict[int, list[int]] = defaultdict(list)
+        pairs = self.session.connection().execute(
+            select(LeadTag.lead_id, LeadTag.tag_id).where(which)
+        )
+        for lead_id, tag_id in pairs.all():
+            if lead_id in wanted:
+                leads_of[tag_id].append(lead_id)
+        if not leads_of:
+            return names
+        tags = self.session.execute(
+            self.select_columns(Tag, Tag.id, Tag.name)
+            .where(Tag.id.in_(list(leads_of)))
             .order_by(Tag.name)
         )
-        for lead_id, name in rows:
-            names[lead_id].append(name)
+        for tag_id, name in tags:
+            for lead_id in leads_of[tag_id]:
+                names[lead_id].append(name)
         return names
 
     def set_tags(self, lead_id: int, names: Sequence[str]) -> None:
