@@ -115,7 +115,12 @@ class Floor:
         if self.sqlite:
             quoted = '"' + fragment.replace('"', '""') + '"'
             table = self.search_table
-            return f"id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", [quoted]
+            # As leads.search.criteria: the matches narrowed to the workspace by id first.
+            mine = (
+                "SELECT scoped.id FROM leads AS scoped WHERE scoped.workspace_id = ?"
+                f" AND scoped.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+            )
+            return f"id IN ({mine})", [self.ws.id, quoted]
         escaped = fragment.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return f"{PG_SEARCH_TEXT} LIKE ?", [f"%{escaped}%"]
 

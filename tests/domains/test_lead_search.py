@@ -143,3 +143,16 @@ def test_many_matches_walk_the_sort_order_on_sqlite(db: Database, workspace: Wor
         plan = " ".join(str(row[-1]) for row in session.execute(text(query)))
     assert "USING INTEGER PRIMARY KEY" not in plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan
+
+
+def test_a_small_workspace_reads_only_its_own_matches(db: Database, workspace: Workspace) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the trigram index of PostgreSQL is read with the workspace's condition")
+    with db.unit_of_work(write=False) as session:
+        repo = LeadRepository(session, workspace.id)
+        statement = repo.select(Lead).where(*repo._criteria(LeadFilters(search="person")))
+        compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        query = f"EXPLAIN QUERY PLAN {compiled}"
+        plan = " ".join(str(row[-1]) for row in session.execute(text(query)))
+    # The index's matches (of every workspace) go through this workspace's index of ids first.
+    assert "workspace_leads USING COVERING INDEX" in plan

@@ -180,7 +180,9 @@ class LeadRepository(ScopedRepository):
             criteria.append(Lead.id.in_(self._ids_listed(None)))
         if filters.search:
             dialect = self.session.get_bind().dialect.name
-            criteria.extend(search.criteria(dialect, filters.search, many=many_matches))
+            criteria.extend(
+                search.criteria(dialect, filters.search, self.workspace_id, many=many_matches)
+            )
         return criteria
 
     def _tag_ids(self, tag: str) -> list[int]:
