@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from leadhub.domains.leads.schemas import CONTACT_FIELDS
 from leadhub.errors import Invalid
 from leadhub.kit.attribution import FIELDS as ATTRIBUTION_FIELDS
 
@@ -17,17 +18,9 @@ CUSTOM_PREFIX = "custom_fields."
 SKIP = ""
 # What a column may fill, in the order the mapping page offers them.
 LEAD_TARGETS = (
-    "first_name",
-    "last_name",
-    "full_name",
-    "email",
-    "phone",
-    "company",
-    "job_title",
-    "city",
-    "state",
-    "region",
-    "country",
+    *CONTACT_FIELDS[:2],
+    "full_name",  # split into first and last name
+    *CONTACT_FIELDS[2:],
     "source",
     "status",
     "notes",

@@ -69,10 +69,11 @@ class LeadRepository(ScopedRepository):
 
     def list_page(self, filters: LeadFilters, page: PageRequest) -> tuple[list[Lead], int]:
         """One page of leads and the total: one count query and one page query."""
-        criteria = self._criteria(filters)
-        total = self._count(filters, criteria)
+        tag_ids = self._tag_ids(filters.tag) if filters.tag else []
+        criteria = self._criteria(filters, tag_ids=tag_ids)
+        total = self._count(filters, criteria, tag_ids)
         if filters.search and total >= search.MANY_MATCHES:
-            criteria = self._criteria(filters, many_matches=True)
+            criteria = self._criteria(filters, tag_ids=tag_ids, many_matches=True)
         sort_column = getattr(Lead, filters.sort)
         order = (
             (sort_column.asc(), Lead.id.asc())
@@ -90,15 +91,18 @@ class LeadRepository(ScopedRepository):
 
     def count_matching(self, filters: LeadFilters) -> int:
         """How many leads match the filters (one count query)."""
-        return self._count(filters, self._criteria(filters))
+        tag_ids = self._tag_ids(filters.tag) if filters.tag else []
+        return self._count(filters, self._criteria(filters, tag_ids=tag_ids), tag_ids)
 
-    def _count(self, filters: LeadFilters, criteria: list[ColumnElement[bool]]) -> int:
+    def _count(
+        self, filters: LeadFilters, criteria: list[ColumnElement[bool]], tag_ids: list[int]
+    ) -> int:
         if filters.tag and _only_tag(filters):
             # A tag alone: its rows in lead_tags are the count (one per lead, all of this
             # workspace), read from their index instead of probing every tagged lead.
             statement = select(func.count()).where(
                 LeadTag.workspace_id == self.workspace_id,
-                LeadTag.tag_id.in_(self._tag_ids(filters.tag)),
+                LeadTag.tag_id.in_(tag_ids),
             )
         else:
             statement = self.select_columns(Lead, func.count()).where(*criteria)
@@ -129,8 +133,13 @@ class LeadRepository(ScopedRepository):
             last_id, left = rows[-1][0], left - len(rows)
 
     def _criteria(
-        self, filters: LeadFilters, *, many_matches: bool = False
+        self,
+        filters: LeadFilters,
+        *,
+        tag_ids: list[int] | None = None,
+        many_matches: bool = False,
     ) -> list[ColumnElement[bool]]:
+        """The filters as conditions; `tag_ids`: the tag's ids when the caller has them."""
         criteria: list[ColumnElement[bool]] = []
         if filters.sources:
             criteria.append(Lead.source.in_(filters.sources))
@@ -171,7 +180,8 @@ class LeadRepository(ScopedRepository):
             # EXISTS, not IN: a page in date order then probes each lead's own tag rows and
             # stops after the page, instead of first collecting every tagged lead's id.
             tagged = select(LeadTag.lead_id).where(
-                LeadTag.lead_id == Lead.id, LeadTag.tag_id.in_(self._tag_ids(filters.tag))
+                LeadTag.lead_id == Lead.id,
+                LeadTag.tag_id.in_(self._tag_ids(filters.tag) if tag_ids is None else tag_ids),
             )
             criteria.append(tagged.exists())
         if filters.list_id is not None:
