@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -29,7 +31,12 @@ api_key_scheme = APIKeyHeader(
 )
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies that never block are `async def`: FastAPI runs each sync dependency in the thread
+# pool, and every such hop (a hand-over to a worker thread and back) cost more CPU than the
+# dependency itself.
+
+
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -37,10 +44,26 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
-    """One unit of work per request, committed before the response is sent."""
-    with runtime.db.unit_of_work(write=request.method not in _READ_METHODS) as session:
+async def get_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[Session]:
+    """One unit of work per request, committed before the response is sent.
+
+    Opening it only makes a Session (the connection is taken by its first statement), so that
+    happens here; closing it commits or rolls back, which blocks, so that runs in a worker thread,
+    shielded from cancellation and with a limiter of its own (as FastAPI closes sync dependencies:
+    a full thread pool must not keep a connection from going back to its pool).
+    """
+    unit = runtime.db.unit_of_work(write=request.method not in _READ_METHODS)
+    session = unit.__enter__()
+    try:
         yield session
+    except BaseException as exc:
+        with CancelScope(shield=True):
+            await anyio.to_thread.run_sync(
+                unit.__exit__, type(exc), exc, exc.__traceback__, limiter=CapacityLimiter(1)
+            )
+        raise
+    with CancelScope(shield=True):
+        await anyio.to_thread.run_sync(unit.__exit__, None, None, None, limiter=CapacityLimiter(1))
 
 
 # scope="function": the unit of work ends (commits) when the route returns, before the response.
@@ -95,6 +118,6 @@ class RequireScope:
     def __init__(self, scope: str) -> None:
         self.scope = canonical(scope)
 
-    def __call__(self, principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    async def __call__(self, principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         principal.require(self.scope)
         return principal
