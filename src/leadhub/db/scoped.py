@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Delete, Select, Update, delete, func, select, update
+from sqlalchemy import Delete, Select, Update, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from leadhub.db.base import WorkspaceOwned
@@ -33,8 +33,11 @@ class ScopedRepository:
         return delete(model).where(model.workspace_id == self.workspace_id)
 
     def get(self, model: type[M], record_id: int) -> M | None:
-        id_column = model.id  # type: ignore[attr-defined]
-        return self.session.scalars(self.select(model).where(id_column == record_id)).first()
+        values = {"workspace_id": self.workspace_id, "record_id": record_id}
+        statement = _BY_ID.get(model)
+        if statement is None:
+            statement = _BY_ID.setdefault(model, _by_id(model))
+        return self.session.scalars(statement, values).first()
 
     def page_of(self, statement: Select[M], page: PageRequest) -> tuple[list[M], int]:
         """One page of an ordered, scoped statement, and the total: one count, one slice."""
@@ -47,3 +50,15 @@ class ScopedRepository:
         record.workspace_id = self.workspace_id
         self.session.add(record)
         return record
+
+
+# A model's record by workspace and id, built once per model: building a statement cost more
+# than running it.
+_BY_ID: dict[type[Any], Select[Any]] = {}
+
+
+def _by_id(model: type[M]) -> Select[M]:
+    id_column = model.id  # type: ignore[attr-defined]
+    return select(model).where(
+        model.workspace_id == bindparam("workspace_id"), id_column == bindparam("record_id")
+    )

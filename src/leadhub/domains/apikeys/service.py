@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
@@ -91,25 +91,38 @@ def create(
     return CreatedKey(record=record, plaintext=plaintext)
 
 
+# Every API request runs this: built once, read as plain columns (no ORM object to load).
+_KEY_LOOKUP = (
+    select(
+        ApiKey.id,
+        ApiKey.workspace_id,
+        ApiKey.scopes,
+        ApiKey.rate_limit,
+        ApiKey.revoked_at,
+        ApiKey.expires_at,
+        ApiKey.last_used_at,
+        Workspace.slug,
+        Workspace.api_monthly_quota,
+    )
+    .join(Workspace, Workspace.id == ApiKey.workspace_id)
+    .where(ApiKey.key_hash == bindparam("digest"))
+)
+
+
 def authenticate(session: Session, raw_key: str | None) -> Authenticated:
     """The principal a presented key stands for; Unauthorized if it is missing, unknown or dead."""
     if not raw_key:
         raise Unauthorized()
     digest = sha256_hex(raw_key.strip())
-    row = session.execute(
-        select(ApiKey, Workspace.slug, Workspace.api_monthly_quota)
-        .join(Workspace, Workspace.id == ApiKey.workspace_id)
-        .where(ApiKey.key_hash == digest)
-    ).first()
-    if row is None:
+    key = session.connection().execute(_KEY_LOOKUP, {"digest": digest}).first()
+    if key is None:
         raise Unauthorized("Unauthenticated. The API key is invalid.")
-    key, slug, quota = row
     now = utcnow()
     if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
         raise Unauthorized("Unauthenticated. The API key has been revoked or has expired.")
     principal = Principal(
         workspace_id=key.workspace_id,
-        workspace_slug=slug,
+        workspace_slug=key.slug,
         scopes=frozenset(key.scopes),
         api_key_id=key.id,
     )
@@ -119,7 +132,7 @@ def authenticate(session: Session, raw_key: str | None) -> Authenticated:
         rate_limit=key.rate_limit,
         limiter_key=digest[:24],
         last_used_at=key.last_used_at,
-        monthly_quota=quota,
+        monthly_quota=key.api_monthly_quota,
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select
 
 from leadhub.db.scoped import ScopedRepository
 from leadhub.db.upsert import insert_ignoring_conflicts
@@ -16,6 +16,19 @@ from leadhub.domains.leads.schemas import LeadFilters
 from leadhub.domains.tags.repository import TagRepository
 from leadhub.kit.pagination import PageRequest
 from leadhub.models import Lead, LeadTag, ListMember, Tag
+
+
+def _tag_names_where(*conditions: ColumnElement[bool]) -> Select[int, str]:
+    return (
+        select(LeadTag.lead_id, Tag.name)
+        .join(Tag, Tag.id == LeadTag.tag_id)
+        .where(*conditions, Tag.workspace_id == bindparam("workspace_id"))
+        .order_by(Tag.name)
+    )
+
+
+_TAGS_OF = _tag_names_where(LeadTag.lead_id.in_(bindparam("lead_ids", expanding=True)))
+_TAGS_IN_RANGE = _tag_names_where(LeadTag.lead_id.between(bindparam("low"), bindparam("high")))
 
 
 def _only_tag(filters: LeadFilters) -> bool:
@@ -208,11 +221,12 @@ class LeadRepository(ScopedRepository):
     # -- tags ------------------------------------------------------------------------------
 
     def tag_names(self, lead_ids: Sequence[int]) -> dict[int, list[str]]:
-        """Tag names per lead (in name order) for a whole page, in two queries.
+        """Tag names per lead (in name order) for a whole page, in one query.
 
-        The leads' tag rows are read by their key alone, and the tags by this workspace: with
-        `lead_tags.workspace_id` beside a long list of leads, SQLite reads every tag row of the
-        workspace instead (1.4 s for an export's 2,000 leads at a million leads; now 4 ms).
+        The leads' tag rows are read by their key alone, and each one's tag by its id (checked
+        to be this workspace's): with `lead_tags.workspace_id` beside a long list of leads,
+        SQLite reads every tag row of the workspace instead (1.4 s for 2,000 leads at a million
+        leads; now 4 ms). The statement is built once, so a call costs its execution alone.
         """
         names: dict[int, list[str]] = defaultdict(list)
         if not lead_ids:
@@ -220,26 +234,17 @@ class LeadRepository(ScopedRepository):
         wanted = set(lead_ids)
         low, high = min(wanted), max(wanted)
         if high - low < 2 * len(wanted):
-            # Ids close together (an export's chunk): one range of the key, not 2,000 lookups.
-            which = LeadTag.lead_id.between(low, high)
+            # Ids close together (a chunk of ids in order): one range of the key, not a lookup
+            # per lead.
+            found = self.session.connection().execute(
+                _TAGS_IN_RANGE, {"low": low, "high": high, "workspace_id": self.workspace_id}
+            )
         else:
-            which = LeadTag.lead_id.in_(wanted)
-        leads_of: dict[int, list[int]] = defaultdict(list)
-        pairs = self.session.connection().execute(
-            select(LeadTag.lead_id, LeadTag.tag_id).where(which)
-        )
-        for lead_id, tag_id in pairs.all():
+            found = self.session.connection().execute(
+                _TAGS_OF, {"lead_ids": list(wanted), "workspace_id": self.workspace_id}
+            )
+        for lead_id, name in found:
             if lead_id in wanted:
-                leads_of[tag_id].append(lead_id)
-        if not leads_of:
-            return names
-        tags = self.session.execute(
-            self.select_columns(Tag, Tag.id, Tag.name)
-            .where(Tag.id.in_(list(leads_of)))
-            .order_by(Tag.name)
-        )
-        for tag_id, name in tags:
-            for lead_id in leads_of[tag_id]:
                 names[lead_id].append(name)
         return names
 
