@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from leadhub.db.uow import Database
 from leadhub.domains.events import service as events
 from leadhub.kit.pagination import PageRequest
+from leadhub.models import Job
 from tests.factories import Workspace, default_pipeline, make_lead, make_user
 
 
@@ -124,3 +126,32 @@ def test_a_form_submission_is_recorded(
     assert [event["type"] for event in submitted] == ["lead_created", "form_submitted"]
     assert submitted[1]["data"]["form_id"] == form["id"]
     assert submitted[1]["actor_type"] == "system"
+
+
+def test_an_event_is_dispatched_only_when_a_webhook_or_automation_listens_for_it(
+    client: TestClient, headers: dict[str, str], db: Database, workspace: Workspace
+) -> None:
+    hooks = "/api/v1/webhooks"
+    target = {"url": "https://93.184.216.34/hooks/leadhub"}
+    lead = client.post("/api/v1/leads", json={"first_name": "Ann"}, headers=headers).json()
+    lead_id = lead["data"]["id"]
+    assert dispatched(db) == 0
+    tags_only = {**target, "events": ["tag_added"]}
+    hook = client.post(hooks, json=tags_only, headers=headers).json()["data"]
+    client.patch(f"/api/v1/leads/{lead_id}", json={"status": "won"}, headers=headers)
+    assert dispatched(db) == 0  # the webhook wants tags, not status changes
+    client.post(f"/api/v1/leads/{lead_id}/tags", json={"tag": "vip"}, headers=headers)
+    assert dispatched(db) == 1
+    client.patch(f"{hooks}/{hook['id']}", json={"is_active": False}, headers=headers)
+    client.post(f"/api/v1/leads/{lead_id}/tags", json={"tag": "hot"}, headers=headers)
+    assert dispatched(db) == 1  # an inactive webhook listens to nothing
+    client.post(hooks, json=target, headers=headers)  # every event
+    client.patch(f"/api/v1/leads/{lead_id}", json={"notes": "call back"}, headers=headers)
+    assert dispatched(db) == 2
+    assert kinds(db, workspace, lead_id)[-1] == "lead_updated"  # recorded either way
+
+
+def dispatched(db: Database) -> int:
+    with db.unit_of_work(write=False) as session:
+        statement = select(func.count()).where(Job.kind == events.DISPATCH_KIND)
+        return int(session.scalar(statement) or 0)

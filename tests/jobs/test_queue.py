@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from leadhub.db.uow import Database
+from leadhub.domains.automations import service as automations
+from leadhub.domains.automations.schemas import AutomationCreate
 from leadhub.domains.jobs import service as jobs
 from leadhub.kit.clock import utcnow
 from leadhub.models import Job, Tag
@@ -63,14 +65,31 @@ def test_a_rolled_back_transaction_leaves_no_job(
     assert tags(db) == 1
 
 
-def test_lead_events_enqueue_their_dispatch(
-    app: FastAPI, client: TestClient, headers: dict[str, str], db: Database
+def test_lead_events_enqueue_their_dispatch_when_something_listens(
+    app: FastAPI, client: TestClient, headers: dict[str, str], db: Database, workspace: Workspace
 ) -> None:
     client.post("/api/v1/leads", json={"first_name": "Ann"}, headers=headers)
+    assert _job_kinds(db) == []  # nothing reacts to this workspace's events: no job to run
+    with db.unit_of_work() as session:
+        automations.create_automation(
+            session,
+            workspace.principal(),
+            data=AutomationCreate.model_validate(
+                {
+                    "name": "T",
+                    "trigger": "lead_created",
+                    "actions": [{"type": "add_tag", "tag": "t"}],
+                }
+            ),
+        )
+    client.post("/api/v1/leads", json={"first_name": "Bob"}, headers=headers)
+    assert _job_kinds(db) == ["events.dispatch"]
+    assert app.state.runtime.jobs.run_pending()[0] == "done"
+
+
+def _job_kinds(db: Database) -> list[str]:
     with db.unit_of_work(write=False) as session:
-        kinds = session.scalars(select(Job.kind)).all()
-    assert kinds == ["events.dispatch"]
-    assert app.state.runtime.jobs.run_pending() == ["done"]
+        return list(session.scalars(select(Job.kind).order_by(Job.id)))
 
 
 def test_a_failing_job_is_retried_with_growing_delays_then_succeeds(

@@ -114,14 +114,19 @@ def worker(
 def test_leadhub_serve_consumes_jobs_itself(
     live_server: str, db: Database, workspace: Workspace
 ) -> None:
-    key = make_key(db, workspace)
-    response = httpx.post(
-        f"{live_server}/api/v1/leads",
-        json={"first_name": "Ann"},
-        headers={"Authorization": f"Bearer {key}"},
-    )
+    auth = {"Authorization": f"Bearer {make_key(db, workspace)}"}
+    automation = {
+        "name": "Tag new leads",
+        "trigger": "lead_created",
+        "actions": [{"type": "add_tag", "tag": "new"}],
+    }
+    created = httpx.post(f"{live_server}/api/v1/automations", json=automation, headers=auth)
+    assert created.status_code == 201, created.text
+    response = httpx.post(f"{live_server}/api/v1/leads", json={"first_name": "Ann"}, headers=auth)
     assert response.status_code == 201
-    wait_for(lambda: statuses(db) == [("done", 1)])
+    # The event's dispatch, then the automation's run: each job done once, the tag in place.
+    wait_for(lambda: tag_count(db) == 1 and {status for status, _ in statuses(db)} == {"done"})
+    assert all(attempts == 1 for _, attempts in statuses(db))
 
 
 def test_a_job_killed_mid_run_is_done_exactly_once_after_restart(

@@ -18,6 +18,14 @@ from leadhub.models import Automation, AutomationRun
 
 
 class RunRepository(ScopedRepository):
+    def any_active(self, trigger_type: str) -> bool:
+        statement = (
+            self.select_columns(Automation, Automation.id)
+            .where(Automation.trigger_type == trigger_type, Automation.is_active.is_(True))
+            .limit(1)
+        )
+        return self.session.scalar(statement) is not None
+
     def active_automations(self, trigger_type: str) -> list[Automation]:
         statement = (
             self.select(Automation)

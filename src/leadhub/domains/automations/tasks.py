@@ -33,7 +33,11 @@ RUN_ATTEMPTS = 5
 MAX_DEPTH = 5
 
 
-@subscriber("automations")
+def _listens(session: Session, workspace_id: int, event_type: str) -> bool:
+    return RunRepository(session, workspace_id).any_active(event_type)
+
+
+@subscriber("automations", listens=_listens)
 def start_runs(context: JobContext, event: LeadEvent) -> None:
     """Start a run of every active automation this event fires."""
     depth = event_depth(event)

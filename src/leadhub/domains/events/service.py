@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
 from leadhub.db.scoped import ScopedRepository
+from leadhub.domains.events import subscribers
 from leadhub.domains.events.schemas import (
     AUTOMATION,
     DEPTH_KEY,
@@ -55,7 +56,8 @@ def record(
     )
     session.flush()
     # Automations and webhooks react after commit, in a job: never inside the request.
-    jobs.enqueue(session, DISPATCH_KIND, {"event_id": event.id}, workspace_id=workspace_id)
+    if subscribers.anyone_listens(session, workspace_id, kind):
+        jobs.enqueue(session, DISPATCH_KIND, {"event_id": event.id}, workspace_id=workspace_id)
 
 
 def record_changes(

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import httpx
+from sqlalchemy.orm import Session
 
 from leadhub.domains.events.subscribers import subscriber
 from leadhub.domains.jobs.registry import JobContext, PermanentFailure, handler
@@ -33,7 +34,14 @@ class DeliveryFailed(Exception):
     """The receiver did not answer 2xx: the job retries with backoff."""
 
 
-@subscriber("webhooks")
+def _listens(session: Session, workspace_id: int, event_type: str) -> bool:
+    return any(
+        webhooks.wants(hook, event_type)
+        for hook in WebhookRepository(session, workspace_id).active()
+    )
+
+
+@subscriber("webhooks", listens=_listens)
 def on_event(context: JobContext, event: LeadEvent) -> None:
     """A pending delivery (and its job) for each active webhook that wants this event."""
     repo = WebhookRepository(context.session, event.workspace_id)
