@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
@@ -16,15 +16,22 @@ from leadhub.kit.clock import utcnow
 from leadhub.kit.pagination import Page, PageRequest
 from leadhub.models import Automation, AutomationRun
 
+# Asked for every recorded lead event: built once.
+_ANY_ACTIVE = (
+    select(Automation.id)
+    .where(
+        Automation.workspace_id == bindparam("workspace_id"),
+        Automation.trigger_type == bindparam("trigger_type"),
+        Automation.is_active.is_(True),
+    )
+    .limit(1)
+)
+
 
 class RunRepository(ScopedRepository):
     def any_active(self, trigger_type: str) -> bool:
-        statement = (
-            self.select_columns(Automation, Automation.id)
-            .where(Automation.trigger_type == trigger_type, Automation.is_active.is_(True))
-            .limit(1)
-        )
-        return self.session.scalar(statement) is not None
+        values = {"workspace_id": self.workspace_id, "trigger_type": trigger_type}
+        return self.session.connection().execute(_ANY_ACTIVE, values).first() is not None
 
     def active_automations(self, trigger_type: str) -> list[Automation]:
         statement = (

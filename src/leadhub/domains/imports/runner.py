@@ -136,7 +136,7 @@ def _begin(database: Database, workspace_id: int, import_id: int) -> _Plan | Non
             return None
         record.status = "running"
         record.started_at = record.started_at or utcnow()
-        region = workspaces.get(session, workspace_id).default_region
+        region = workspaces.default_region(session, workspace_id)
         return _Plan(
             workspace_id=workspace_id,
             import_id=import_id,

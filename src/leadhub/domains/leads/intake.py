@@ -61,7 +61,7 @@ def capture(
     with what is sent again, instead of merged into.
     """
     repo = LeadRepository(session, workspace_id)
-    region = workspaces.get(session, workspace_id).default_region
+    region = workspaces.default_region(session, workspace_id)
     if unique_event_id and (same_event := repo.find_by_event(unique_event_id)) is not None:
         _resend(session, repo, same_event, data, region, actor)
         return IntakeResult(lead_id=same_event.id, is_duplicate=True)

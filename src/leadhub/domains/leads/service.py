@@ -67,7 +67,7 @@ def find_lead(repo: LeadRepository, reference: LeadReference) -> Lead:
     elif text := (reference.email or "").strip():
         lead = repo.newest_where(Lead.email, _email_key(text))
     elif text := (reference.phone or "").strip():
-        region = workspaces.get(repo.session, repo.workspace_id).default_region
+        region = workspaces.default_region(repo.session, repo.workspace_id)
         lead = repo.newest_where(Lead.phone, normalize_phone(text, region))
     else:
         raise Invalid.field("lead", "Provide one of lead id, unique identifier, email or phone.")
@@ -88,7 +88,7 @@ def create(
 ) -> LeadRead:
     """A new lead; emails and phones are normalised and must not belong to another lead."""
     repo = LeadRepository(session, principal.workspace_id)
-    region = workspaces.get(session, principal.workspace_id).default_region
+    region = workspaces.default_region(session, principal.workspace_id)
     values, tags, errors = clean(session, repo, data, region=region, current=None)
     if errors:
         raise Invalid(errors)
@@ -113,7 +113,7 @@ def update(session: Session, principal: Principal, lead_id: int, *, data: LeadUp
     """Change the fields sent; custom fields merge (a null value removes a key), tags replace."""
     repo = LeadRepository(session, principal.workspace_id)
     lead = _require(repo, lead_id, for_update=True)
-    region = workspaces.get(session, principal.workspace_id).default_region
+    region = workspaces.default_region(session, principal.workspace_id)
     values, tags, errors = clean(session, repo, data, region=region, current=lead)
     if errors:
         raise Invalid(errors)

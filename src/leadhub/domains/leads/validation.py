@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from leadhub.db.scoped import ScopedRepository
@@ -68,8 +69,8 @@ def clean(
     """
     values, tags, errors = clean_values(data, region=region)
     if check_unique:
-        for name, column in (("email", Lead.email), ("phone", Lead.phone)):
-            if values.get(name) and _taken(repo, column, values[name], current):
+        for name in ("email", "phone"):
+            if values.get(name) and _taken(repo, name, values[name], current):
                 errors.add(name, f"The {name} has already been taken.")
     _clean_references(session, repo, data, data.model_fields_set, current, values, errors)
     return values, tags, errors
@@ -145,11 +146,30 @@ def _clean_email(raw: str | None, values: dict[str, Any], errors: Errors) -> Non
         errors.add("email", "The email field must be a valid email address.")
 
 
-def _taken(repo: ScopedRepository, column: Any, value: str, current: Lead | None) -> bool:
-    statement = repo.select_columns(Lead, Lead.id).where(column == value)
-    if current is not None:
-        statement = statement.where(Lead.id != current.id)
-    return repo.session.scalar(statement.limit(1)) is not None
+def _taken_by(column: Any) -> Select[int]:
+    return (
+        select(Lead.id)
+        .where(
+            Lead.workspace_id == bindparam("workspace_id"),
+            column == bindparam("value"),
+            Lead.id != bindparam("lead_id"),
+        )
+        .limit(1)
+    )
+
+
+# Every lead write checks these: built once.
+_TAKEN = {"email": _taken_by(Lead.email), "phone": _taken_by(Lead.phone)}
+
+
+def _taken(repo: ScopedRepository, name: str, value: str, current: Lead | None) -> bool:
+    """Whether another lead of the workspace has this email or phone (ids start at 1)."""
+    values = {
+        "workspace_id": repo.workspace_id,
+        "value": value,
+        "lead_id": current.id if current else 0,
+    }
+    return repo.session.connection().execute(_TAKEN[name], values).first() is not None
 
 
 def _clean_custom_fields(

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+
 from leadhub.db.scoped import ScopedRepository
 from leadhub.kit.pagination import PageRequest
 from leadhub.models import Webhook, WebhookDelivery
+
+# Asked for every recorded lead event: built once.
+_ACTIVE_EVENTS = select(Webhook.events).where(
+    Webhook.workspace_id == bindparam("workspace_id"), Webhook.is_active.is_(True)
+)
 
 
 class WebhookRepository(ScopedRepository):
     def page(self, page: PageRequest) -> tuple[list[Webhook], int]:
         return self.page_of(self.select(Webhook).order_by(Webhook.id), page)
+
+    def active_events(self) -> list[list[str]]:
+        """The events each active webhook wants."""
+        found = self.session.connection().execute(
+            _ACTIVE_EVENTS, {"workspace_id": self.workspace_id}
+        )
+        return list(found.scalars())
 
     def active(self) -> list[Webhook]:
         statement = self.select(Webhook).where(Webhook.is_active.is_(True)).order_by(Webhook.id)

@@ -163,7 +163,12 @@ def start_delivery(
 
 def wants(webhook: Webhook, event: str) -> bool:
     """Whether the webhook subscribes to this event type."""
-    return ALL_EVENTS in webhook.events or event in webhook.events
+    return wants_event(webhook.events, event)
+
+
+def wants_event(events: list[str], event: str) -> bool:
+    """Whether a webhook subscribed to `events` wants this event type."""
+    return ALL_EVENTS in events or event in events
 
 
 def read_secret(webhook: Webhook, secret_box: SecretBox) -> str | None:

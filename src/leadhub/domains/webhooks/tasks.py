@@ -35,10 +35,8 @@ class DeliveryFailed(Exception):
 
 
 def _listens(session: Session, workspace_id: int, event_type: str) -> bool:
-    return any(
-        webhooks.wants(hook, event_type)
-        for hook in WebhookRepository(session, workspace_id).active()
-    )
+    wanted = WebhookRepository(session, workspace_id).active_events()
+    return any(webhooks.wants_event(events, event_type) for events in wanted)
 
 
 @subscriber("webhooks", listens=_listens)

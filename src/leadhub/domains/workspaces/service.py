@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -69,6 +69,18 @@ def keyless_principal(session: Session, public_id: str) -> Principal:
     return Principal(
         workspace_id=workspace.id, workspace_slug=workspace.slug, scopes=frozenset({"write:leads"})
     )
+
+
+_DEFAULT_REGION = select(Workspace.default_region).where(Workspace.id == bindparam("workspace_id"))
+
+
+def default_region(session: Session, workspace_id: int) -> str:
+    """The region phones without a country code are read in (every lead write needs it: one
+    prebuilt column read, not the workspace loaded)."""
+    region = session.connection().execute(_DEFAULT_REGION, {"workspace_id": workspace_id}).scalar()
+    if region is None:
+        raise NotFound.of("Workspace")
+    return str(region)
 
 
 def get(session: Session, workspace_id: int) -> Workspace:
