@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from leadhub.db.uow import Database
-from leadhub.domains.exports import producing
+from leadhub.domains.exports import producing, tagging
 from leadhub.domains.exports import service as exports
 from leadhub.domains.exports.schemas import ExportInfo
 from leadhub.domains.exports.writer import COLUMNS
@@ -202,3 +202,23 @@ def test_an_export_deleted_while_it_is_written_leaves_no_file_and_is_refunded(
     assert producing.produce(db, store, info.id, progress=delete_meanwhile) is None
     assert not list(store.root.rglob("*.csv"))
     assert credits_left(db, workspace) == 10
+
+
+def test_a_file_read_in_many_chunks_holds_each_lead_once_with_its_tags(
+    db: Database, workspace: Workspace, store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunks of two, and tag combinations forgotten past one: every edge is crossed.
+    monkeypatch.setattr(producing, "ROW_CHUNK", 2)
+    monkeypatch.setattr(tagging, "KEEP", 1)
+    tag_sets = [["vip", "b2b"], [], ["cold"], ["b2b", "vip"], ["cold", "b2b"]]
+    ids = [
+        make_lead(db, workspace, email=f"l{n}@example.com", tags=tags)
+        for n, tags in enumerate(tag_sets)
+    ]
+    grant(db, workspace, 10)
+    info = produce(db, store, export(db, workspace))
+    assert info.row_count == 5
+    content = file_bytes(db, store, workspace, info.id).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert [int(row["id"]) for row in rows] == ids
+    assert [row["tags"] for row in rows] == ["b2b, vip", "", "cold", "b2b, vip", "b2b, cold"]

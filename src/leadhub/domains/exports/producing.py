@@ -1,21 +1,21 @@
 """Writing an export's file: stream the leads into a file, put it in the blob store, finish.
 
 The leads are read a chunk at a time by keyset pagination in one read-only transaction, and
-written row by row, so memory stays flat whatever the number of rows. The file never holds more
-rows than were paid for: leads that arrived after the export was asked for are left out, and an
-export that finds fewer rows gives back the credits of the missing ones.
+written a chunk at a time, so memory stays flat whatever the number of rows. The file never
+holds more rows than were paid for: leads that arrived after the export was asked for are left
+out, and an export that finds fewer rows gives back the credits of the missing ones.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import DateTime, select, type_coerce
 from sqlalchemy.orm import Session
 
 from leadhub.db.uow import Database
@@ -32,6 +32,7 @@ from leadhub.domains.exports.schemas import (
     filters_from_json,
 )
 from leadhub.domains.exports.service import info_of
+from leadhub.domains.exports.tagging import TagNames
 from leadhub.domains.exports.writer import open_writer
 from leadhub.domains.jobs.registry import PermanentFailure
 from leadhub.domains.leads.repository import LeadRepository
@@ -41,10 +42,11 @@ from leadhub.kit.clock import utcnow
 from leadhub.models import Lead, LeadExport, Workspace
 from leadhub.storage.base import CHUNK_SIZE, BlobStore, InvalidKey
 
-ROW_CHUNK = 2000
+# Measured fastest: a larger chunk's rows live long enough to be walked by the garbage collector.
+ROW_CHUNK = 500
 MAX_FILE_SIZE = 20 * 1024**3
 KEY_PREFIX = "exports"
-# The columns read per lead, after its id; the writer's COLUMNS with `tags` put in after status.
+# The columns read per lead, after its id: the writer's COLUMNS, the tags as their ids.
 LEAD_COLUMNS: tuple[Any, ...] = (
     Lead.first_name,
     Lead.last_name,
@@ -58,9 +60,12 @@ LEAD_COLUMNS: tuple[Any, ...] = (
     Lead.country,
     Lead.source,
     Lead.status,
+    queries.lead_tag_ids(),
     Lead.lead_score,
     Lead.value,
-    Lead.created_at,
+    # As the naive UTC the database keeps: the column type's step per row only adds the zone,
+    # which the writer knows.
+    type_coerce(Lead.created_at, DateTime()),
     *(getattr(Lead, name) for name in attribution.FIELDS),
 )
 _TAGS_AT = 13  # id and the twelve columns up to the status come first
@@ -173,22 +178,17 @@ def _write(database: Database, target: Target, path: Path, progress: Progress | 
     written = 0
     with database.unit_of_work(write=False) as session, open_writer(target.extension, path) as out:
         repo = LeadRepository(session, target.workspace_id)
+        tags = TagNames(session, target.workspace_id)
         chunks = repo.stream_matching(
             target.filters, LEAD_COLUMNS, chunk_size=ROW_CHUNK, limit=target.row_count
         )
-        for chunk in chunks:
-            tags = repo.tag_names([row[0] for row in chunk])
-            for row in chunk:
-                out.write(_values(row, tags.get(row[0], [])))
-            written += len(chunk)
+        for columns in chunks:
+            columns[_TAGS_AT] = tags.of(columns[_TAGS_AT])
+            out.write(columns)
+            written += len(columns[0])
             if progress is not None:
                 progress(written)
     return written
-
-
-def _values(row: Row[Any], tags: list[str]) -> Sequence[Any]:
-    values = tuple(row)
-    return (*values[:_TAGS_AT], tags, *values[_TAGS_AT:])
 
 
 def _finish(session: Session, target: Target, written: int, size: int) -> ExportInfo | None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ScalarSelect, String, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from leadhub.db.scoped import ScopedRepository
 from leadhub.domains.exports.schemas import UNFINISHED
 from leadhub.kit.pagination import PageRequest
-from leadhub.models import LeadExport
+from leadhub.models import Lead, LeadExport, LeadTag, Tag
 
 
 class ExportRepository(ScopedRepository):
@@ -44,3 +45,26 @@ def move(session: Session, export_id: int, *, to: str, **values: Any) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def lead_tag_ids() -> ScalarSelect[str | None]:
+    """A column for a query of leads: the lead's tag ids as one text (`"3,7"`, in no set order),
+    None when it has no tags.
+
+    Read by the lead's key alone, one index lookup per lead, so a chunk of leads needs no tag
+    query of its own; `tag_names` names them by this workspace.
+    """
+    ids = func.aggregate_strings(cast(LeadTag.tag_id, String), ",")
+    return select(ids).where(LeadTag.lead_id == Lead.id).scalar_subquery()
+
+
+def tag_names(
+    session: Session, workspace_id: int, tag_ids: Collection[int]
+) -> list[tuple[int, str]]:
+    """(id, name) of those of these tags that are the workspace's, in name order."""
+    statement = (
+        select(Tag.id, Tag.name)
+        .where(Tag.workspace_id == workspace_id, Tag.id.in_(tag_ids))
+        .order_by(Tag.name)
+    )
+    return [(tag_id, name) for tag_id, name in session.execute(statement)]
