@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import nullcontext
 from typing import Annotated
 
 import anyio.to_thread
@@ -50,20 +51,25 @@ async def get_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[Se
     Opening it only makes a Session (the connection is taken by its first statement), so that
     happens here; closing it commits or rolls back, which blocks, so that runs in a worker thread,
     shielded from cancellation and with a limiter of its own (as FastAPI closes sync dependencies:
-    a full thread pool must not keep a connection from going back to its pool).
+    a full thread pool must not keep a connection from going back to its pool). A write request
+    first waits for its turn where the database has one writer at a time (turns.py).
     """
-    unit = runtime.db.unit_of_work(write=request.method not in _READ_METHODS)
-    session = unit.__enter__()
-    try:
-        yield session
-    except BaseException as exc:
+    write = request.method not in _READ_METHODS
+    async with runtime.write_turns.turn() if write else nullcontext():
+        unit = runtime.db.unit_of_work(write=write)
+        session = unit.__enter__()
+        try:
+            yield session
+        except BaseException as exc:
+            with CancelScope(shield=True):
+                await anyio.to_thread.run_sync(
+                    unit.__exit__, type(exc), exc, exc.__traceback__, limiter=CapacityLimiter(1)
+                )
+            raise
         with CancelScope(shield=True):
             await anyio.to_thread.run_sync(
-                unit.__exit__, type(exc), exc, exc.__traceback__, limiter=CapacityLimiter(1)
+                unit.__exit__, None, None, None, limiter=CapacityLimiter(1)
             )
-        raise
-    with CancelScope(shield=True):
-        await anyio.to_thread.run_sync(unit.__exit__, None, None, None, limiter=CapacityLimiter(1))
 
 
 # scope="function": the unit of work ends (commits) when the route returns, before the response.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from leadhub.config import Settings
+from leadhub.db.engine import is_sqlite
 from leadhub.db.uow import Database
 from leadhub.jobs.queue import JobQueue
 from leadhub.jobs.runner import Capabilities
@@ -14,6 +15,7 @@ from leadhub.kit.signed import TokenSigner
 from leadhub.storage.base import BlobStore
 from leadhub.storage.factory import store_from_settings
 from leadhub.surfaces.common.ratelimit import RateLimiter
+from leadhub.surfaces.common.turns import WriteTurns
 from leadhub.surfaces.common.usage import UsageMeter
 
 
@@ -31,6 +33,8 @@ class Runtime:
     upload_signer: TokenSigner = field(init=False, repr=False)
     # API calls counted in memory and written in batches, checked against monthly quotas.
     usage: UsageMeter = field(init=False, repr=False)
+    # On SQLite, the API's write requests take turns before their transaction (see turns.py).
+    write_turns: WriteTurns = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.secret_box = SecretBox(self.settings.effective_secret_key())
@@ -44,6 +48,7 @@ class Runtime:
         self.jobs = JobQueue(self.settings, self.db, capabilities, store=self.store)
         self.upload_signer = TokenSigner(self.settings.effective_secret_key(), purpose="uploads")
         self.usage = UsageMeter(self.db)
+        self.write_turns = WriteTurns(serialized=is_sqlite(self.db.engine))
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
