@@ -24,6 +24,7 @@ from leadhub.kit.types import MAX_ID, Text
 from leadhub.surfaces.common.context import request_id
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep, authenticate
 from leadhub.surfaces.common.links import upload_links
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.leadpanther import translate
 from leadhub.surfaces.leadpanther.errors import ERROR_RESPONSES
 from leadhub.surfaces.leadpanther.schemas import (
@@ -43,8 +44,8 @@ from leadhub.surfaces.leadpanther.schemas import (
 )
 
 TAG = "LeadPanther"
-account_router = APIRouter(tags=[TAG], responses=ERROR_RESPONSES)
-workspace_router = APIRouter(tags=[TAG], responses=ERROR_RESPONSES)
+account_router = APIRouter(route_class=ThreadedRoute, tags=[TAG], responses=ERROR_RESPONSES)
+workspace_router = APIRouter(route_class=ThreadedRoute, tags=[TAG], responses=ERROR_RESPONSES)
 
 AnyKey = Annotated[Principal, Depends(authenticate)]
 ReadClients = Annotated[Principal, Depends(RequireScope("clients:read"))]

@@ -11,6 +11,7 @@ from leadhub.domains.account import history, usage
 from leadhub.domains.account import service as account
 from leadhub.domains.audit import service as audit
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.leadsopedia import translate
 from leadhub.surfaces.leadsopedia.errors import ERROR_RESPONSES
 from leadhub.surfaces.leadsopedia.paging import PageDep, page_fields
@@ -22,7 +23,9 @@ from leadhub.surfaces.leadsopedia.schemas import (
     LeadsopediaUsage,
 )
 
-router = APIRouter(prefix="/account", tags=["Leadsopedia"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ThreadedRoute, prefix="/account", tags=["Leadsopedia"], responses=ERROR_RESPONSES
+)
 
 ReadAccount = Annotated[Principal, Depends(RequireScope("read:account"))]
 

@@ -11,6 +11,7 @@ from leadhub.domains.leads.schemas import LeadReference
 from leadhub.domains.lists import contacts
 from leadhub.kit.types import MAX_ID, Text
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.leadsopedia import translate
 from leadhub.surfaces.leadsopedia.errors import ERROR_RESPONSES, BadRequest
 from leadhub.surfaces.leadsopedia.paging import PageDep, page_fields
@@ -20,7 +21,9 @@ from leadhub.surfaces.leadsopedia.schemas import (
     LeadsopediaContacts,
 )
 
-router = APIRouter(prefix="/contacts", tags=["Leadsopedia"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ThreadedRoute, prefix="/contacts", tags=["Leadsopedia"], responses=ERROR_RESPONSES
+)
 
 ReadContacts = Annotated[Principal, Depends(RequireScope("read:lists"))]
 # Contacts are leads: changing one needs both the lists and the leads scope.

@@ -11,6 +11,7 @@ from leadhub.domains.exports import service as exports
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.common.downloads import download_url
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.leadsopedia import translate
 from leadhub.surfaces.leadsopedia.errors import ERROR_RESPONSES
 from leadhub.surfaces.leadsopedia.paging import PageDep, page_fields
@@ -22,7 +23,7 @@ DownloadId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 # The document names both /downloads and /mydownloads: the app mounts this router at each.
 PREFIXES = ("/downloads", "/mydownloads")
-router = APIRouter(tags=["Leadsopedia"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=ThreadedRoute, tags=["Leadsopedia"], responses=ERROR_RESPONSES)
 
 
 @router.get("", response_model=LeadsopediaDownloads, summary="Downloads")

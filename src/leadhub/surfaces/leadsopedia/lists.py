@@ -11,6 +11,7 @@ from leadhub.domains.lists import service as lists
 from leadhub.domains.lists.schemas import ListCreate, ListUpdate
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.leadsopedia import translate
 from leadhub.surfaces.leadsopedia.errors import ERROR_RESPONSES, BadRequest
 from leadhub.surfaces.leadsopedia.paging import PageDep, page_fields
@@ -20,7 +21,9 @@ from leadhub.surfaces.leadsopedia.schemas import (
     LeadsopediaLists,
 )
 
-router = APIRouter(prefix="/mylists", tags=["Leadsopedia"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ThreadedRoute, prefix="/mylists", tags=["Leadsopedia"], responses=ERROR_RESPONSES
+)
 
 ReadLists = Annotated[Principal, Depends(RequireScope("read:lists"))]
 WriteLists = Annotated[Principal, Depends(RequireScope("write:lists"))]

@@ -20,6 +20,7 @@ from leadhub.kit.types import MAX_ID, Text
 from leadhub.surfaces.common.context import set_budget
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.common.forms import client_ip
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.leadtrackr import translate
 from leadhub.surfaces.leadtrackr.errors import ERROR_RESPONSES
 from leadhub.surfaces.leadtrackr.schemas import (
@@ -32,7 +33,9 @@ from leadhub.surfaces.leadtrackr.schemas import (
     LeadTrackrStatusUpdate,
 )
 
-router = APIRouter(prefix="/api/leads", tags=["LeadTrackr"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ThreadedRoute, prefix="/api/leads", tags=["LeadTrackr"], responses=ERROR_RESPONSES
+)
 
 ReadLeads = Annotated[Principal, Depends(RequireScope("read:leads"))]
 WriteLeads = Annotated[Principal, Depends(RequireScope("write:leads"))]

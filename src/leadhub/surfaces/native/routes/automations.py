@@ -15,10 +15,16 @@ from leadhub.domains.automations.schemas import (
 )
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/automations", tags=["Automations"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ThreadedRoute,
+    prefix="/automations",
+    tags=["Automations"],
+    responses=ERROR_RESPONSES,
+)
 
 ReadAutomations = Annotated[Principal, Depends(RequireScope("read:automations"))]
 WriteAutomations = Annotated[Principal, Depends(RequireScope("write:automations"))]

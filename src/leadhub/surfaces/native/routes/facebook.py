@@ -15,9 +15,11 @@ from pydantic import BaseModel
 from leadhub.domains.integrations import connectors
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RuntimeDep, SessionDep
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
+    route_class=ThreadedRoute,
     prefix="/integrations/facebook",
     tags=["Facebook Lead Ads"],
     responses=ERROR_RESPONSES,

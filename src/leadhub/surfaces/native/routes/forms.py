@@ -29,10 +29,13 @@ from leadhub.surfaces.common.deps import (
 )
 from leadhub.surfaces.common.forms import attribution_from, channel_flow_from, client_ip
 from leadhub.surfaces.common.links import form_links
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/forms", tags=["Forms"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ThreadedRoute, prefix="/forms", tags=["Forms"], responses=ERROR_RESPONSES
+)
 
 ReadForms = Annotated[Principal, Depends(RequireScope("read:forms"))]
 WriteForms = Annotated[Principal, Depends(RequireScope("write:forms"))]

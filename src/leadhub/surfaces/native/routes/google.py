@@ -9,9 +9,11 @@ from fastapi import APIRouter, Body, Path
 from leadhub.domains.integrations import connectors
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RuntimeDep, SessionDep
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
+    route_class=ThreadedRoute,
     prefix="/integrations/google",
     tags=["Google Ads lead forms"],
     responses=ERROR_RESPONSES,

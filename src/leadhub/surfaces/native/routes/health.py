@@ -10,8 +10,9 @@ from sqlalchemy import text
 import leadhub
 from leadhub.kit.clock import isoformat, utcnow
 from leadhub.surfaces.common.deps import RuntimeDep
+from leadhub.surfaces.common.threaded import ThreadedRoute
 
-router = APIRouter(tags=["Health"])
+router = APIRouter(route_class=ThreadedRoute, tags=["Health"])
 
 
 class Health(BaseModel):

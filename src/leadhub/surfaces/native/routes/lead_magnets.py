@@ -19,10 +19,16 @@ from leadhub.domains.lead_magnets.schemas import (
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.common.links import magnet_page_url
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/lead-magnets", tags=["Lead magnets"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ThreadedRoute,
+    prefix="/lead-magnets",
+    tags=["Lead magnets"],
+    responses=ERROR_RESPONSES,
+)
 
 ReadMagnets = Annotated[Principal, Depends(RequireScope("read:lead_magnets"))]
 WriteMagnets = Annotated[Principal, Depends(RequireScope("write:lead_magnets"))]

@@ -13,10 +13,13 @@ from leadhub.domains.media import service as media
 from leadhub.domains.media.schemas import UploadRequest
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.common.links import upload_links
+from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/media", tags=["Media"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ThreadedRoute, prefix="/media", tags=["Media"], responses=ERROR_RESPONSES
+)
 
 WriteMedia = Annotated[Principal, Depends(RequireScope("write:media"))]
 
