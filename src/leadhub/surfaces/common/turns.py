@@ -1,11 +1,11 @@
 """Write requests of one process take turns on SQLite, waiting on the event loop.
 
-SQLite has one writer at a time, and a request's transaction ends only after its response is
-serialized, which FastAPI does in the thread pool. Were the waiting requests to wait in worker
-threads (at the database's lock), enough of them would hold every thread, and the request that
-has the lock could not finish: it waits for a thread. So a write request first waits for its
-turn here, holding no thread, and keeps it until its transaction has ended. PostgreSQL locks
-rows, not the database: there, writes never wait for a turn.
+SQLite has one writer at a time. A write request that waited for it in a worker thread would
+hold that thread all along: enough waiting writers hold every thread, and reads queue behind
+them; and were any step of the request that has the database to need a worker thread before its
+transaction ends (FastAPI checks a plain endpoint's answer in one), nothing would move at all.
+So a write request first waits for its turn here, holding no thread, and keeps it until its
+transaction has ended. PostgreSQL locks rows, not the database: there, writes take no turn.
 """
 
 from __future__ import annotations
