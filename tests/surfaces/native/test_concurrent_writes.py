@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import anyio.to_thread
 import httpx
+from anyio.from_thread import start_blocking_portal
 from fastapi import FastAPI
 
 from leadhub.surfaces.common.turns import WriteTurns
+
+T = TypeVar("T")
+
+
+def run(work: Callable[[], Awaitable[T]]) -> T:
+    """`work` on an event loop of its own thread (this one may be running another: browsers)."""
+    with start_blocking_portal() as portal:
+        return portal.call(work)
 
 
 def test_writes_finish_when_they_outnumber_the_worker_threads(
@@ -34,14 +45,14 @@ def test_writes_finish_when_they_outnumber_the_worker_threads(
                 )
         return [answer.status_code for answer in answers]
 
-    assert asyncio.run(burst()) == [201] * 12
+    assert run(burst) == [201] * 12
 
 
 def test_only_a_database_with_one_writer_makes_writes_take_turns() -> None:
-    async def turns(serialized: bool) -> bool:
-        held = WriteTurns(serialized=serialized).turn()
-        async with held:
-            return isinstance(held, asyncio.Lock) and held.locked()
+    async def held(serialized: bool) -> bool:
+        turn = WriteTurns(serialized=serialized).turn()
+        async with turn:
+            return isinstance(turn, asyncio.Lock) and turn.locked()
 
-    assert asyncio.run(turns(serialized=True)) is True
-    assert asyncio.run(turns(serialized=False)) is False
+    assert run(lambda: held(serialized=True)) is True
+    assert run(lambda: held(serialized=False)) is False
