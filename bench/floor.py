@@ -61,9 +61,13 @@ class Floor:
             chosen = self.filters[args["filter"]]
             limit = LEADTRACKR_LIMIT if kind == "leadtrackr" else PER_PAGE
             count = (chosen.count_sql, chosen.count_params) if chosen.count_sql else None
-            return self._page(
-                chosen.conditions, chosen.params, chosen.order, int(args["page"]), limit, count
-            )
+            page = int(args["page"])
+            if chosen.page_ids_sql and kind == "list":
+                ids = f"id IN ({chosen.page_ids_sql} LIMIT ? OFFSET ?)"
+                offset = (page - 1) * limit
+                values = [*chosen.page_ids_params, limit, offset]
+                return self._page([ids], values, chosen.order, page, limit, count, paged=True)
+            return self._page(chosen.conditions, chosen.params, chosen.order, page, limit, count)
         if kind == "search":
             condition, params = self._search(str(args["fragment"]))
             walk = condition.replace("id IN", "id + 0 IN", 1) if self.sqlite else condition
@@ -94,6 +98,7 @@ class Floor:
         limit: int,
         count: tuple[str, list[Any]] | None = None,
         many: list[str] | None = None,
+        paged: bool = False,
     ) -> dict[str, Any]:
         where = " AND ".join(["workspace_id = ?", *conditions])
         values = [self.ws.id, *params]
@@ -105,9 +110,10 @@ class Floor:
         if many is not None and total >= MANY_MATCHES:
             # The repository's plan for a search with many matches (leads.search.criteria).
             where = " AND ".join(["workspace_id = ?", *many])
+        offset = 0 if paged else (page - 1) * limit  # `paged`: the conditions hold the page
         rows = self._rows(
             f"SELECT * FROM leads WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*values, limit, (page - 1) * limit],
+            [*values, limit, offset],
         )
         return {"data": self._tagged(rows), "meta": {"total": total, "page": page}}
 

@@ -201,7 +201,7 @@ def generate(db: Database, *, slug: str, leads: int, seed: int = 7) -> Generated
         with db.unit_of_work() as session:
             _large_cache(session)
             session.execute(insert(LEADS), rows)
-            tagged = list(_tag_rows(rng, workspace_id, ids, tag_ids))
+            tagged = list(_tag_rows(rng, workspace_id, rows, tag_ids))
             if tagged:
                 session.execute(insert(LEAD_TAGS), tagged)
     _advance_sequence(db)
@@ -290,11 +290,16 @@ def _lead(
 
 
 def _tag_rows(
-    rng: random.Random, workspace_id: int, lead_ids: list[int], tag_ids: list[int]
-) -> Iterator[dict[str, int]]:
-    for lead_id in lead_ids:
+    rng: random.Random, workspace_id: int, leads: list[dict[str, Any]], tag_ids: list[int]
+) -> Iterator[dict[str, Any]]:
+    for lead in leads:
         for tag_id in rng.sample(tag_ids, rng.randint(0, 5)):
-            yield {"workspace_id": workspace_id, "lead_id": lead_id, "tag_id": tag_id}
+            yield {
+                "workspace_id": workspace_id,
+                "lead_id": lead["id"],
+                "tag_id": tag_id,
+                "lead_created_at": lead["created_at"],
+            }
 
 
 def main() -> None:

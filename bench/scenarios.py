@@ -28,6 +28,12 @@ TAGGED = (
     " WHERE lead_tags.lead_id = leads.id AND lead_tags.tag_id IN (?))"
 )
 TAG_COUNT = "SELECT count(*) AS n FROM lead_tags WHERE workspace_id = ? AND tag_id IN (?)"
+# A tag alone, newest first: the page's ids come from the tag rows' index (the repository's
+# `_tagged_page`), followed by LIMIT and OFFSET.
+TAG_PAGE_IDS = (
+    "SELECT lead_id FROM lead_tags WHERE workspace_id = ? AND tag_id = ?"
+    " ORDER BY lead_created_at DESC, lead_id DESC"
+)
 NEWEST_FIRST = "created_at DESC, id DESC"
 
 Args = dict[str, Any]
@@ -44,6 +50,9 @@ class ListFilter:
     # The count query when the repository counts otherwise than with the page's conditions.
     count_sql: str | None = None
     count_params: list[Any] = field(default_factory=list)
+    # The page's ids when the repository takes them from another table's index (then paged).
+    page_ids_sql: str | None = None
+    page_ids_params: list[Any] = field(default_factory=list)
 
 
 def list_filters(ws: BenchWorkspace) -> dict[str, ListFilter]:
@@ -65,6 +74,8 @@ def list_filters(ws: BenchWorkspace) -> dict[str, ListFilter]:
             [ws.tag_id],
             count_sql=TAG_COUNT,
             count_params=[ws.id, ws.tag_id],
+            page_ids_sql=TAG_PAGE_IDS,
+            page_ids_params=[ws.id, ws.tag_id],
         ),
         "starred": ListFilter({"starred": "true"}, ["starred = ?"], [True]),
         "assigned": ListFilter({"assigned_user_id": str(owner)}, ["assigned_user_id = ?"], [owner]),

@@ -20,7 +20,6 @@ from pydantic import ValidationError
 from sqlalchemy import Table, insert, or_
 from sqlalchemy.orm import Session
 
-from leadhub.db.upsert import insert_ignoring_conflicts
 from leadhub.domains.imports.mapping import CUSTOM_PREFIX
 from leadhub.domains.imports.reader import Row
 from leadhub.domains.leads.repository import LeadRepository
@@ -29,7 +28,7 @@ from leadhub.domains.leads.validation import clean_values, label
 from leadhub.domains.lists.repository import ListRepository
 from leadhub.domains.tags.repository import TagRepository
 from leadhub.kit.attribution import FIELDS as ATTRIBUTION_FIELDS
-from leadhub.models import Lead, LeadTag
+from leadhub.models import Lead
 
 # What a duplicate never overwrites through the generic fill (email and phone are checked apart).
 _NOT_FILLED = frozenset({"custom_fields", "email", "phone"})
@@ -293,13 +292,5 @@ def _tag(session: Session, workspace_id: int, lead_tags: Sequence[tuple[int, lis
     if not names:
         return
     ids = {tag.name.lower(): tag.id for tag in TagRepository(session, workspace_id).ensure(names)}
-    rows = {
-        (lead_id, ids[name.lower()]): {
-            "workspace_id": workspace_id,
-            "lead_id": lead_id,
-            "tag_id": ids[name.lower()],
-        }
-        for lead_id, tags in lead_tags
-        for name in tags
-    }
-    insert_ignoring_conflicts(session, LeadTag.__table__, list(rows.values()))  # type: ignore[arg-type]
+    pairs = {(lead_id, ids[name.lower()]) for lead_id, tags in lead_tags for name in tags}
+    LeadRepository(session, workspace_id).link_tags(sorted(pairs))
