@@ -9,6 +9,8 @@ from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import ALL
 from leadhub.db.uow import Database
 from leadhub.domains.apikeys import service as apikeys
+from leadhub.domains.automations import service as automations
+from leadhub.domains.automations.schemas import AutomationCreate
 from leadhub.domains.leads import service as leads
 from leadhub.domains.leads.schemas import LeadCreate
 from leadhub.domains.users import service as users
@@ -53,6 +55,17 @@ def make_lead(db: Database, workspace: Workspace, **fields: Any) -> int:
     fields.setdefault("first_name", "Test")
     with db.unit_of_work() as session:
         return leads.create(session, workspace.principal(), data=LeadCreate(**fields)).id
+
+
+def make_automation(
+    db: Database, workspace: Workspace, *, trigger: str = "lead_created", tag: str = "t"
+) -> int:
+    """An active automation that tags the lead of each `trigger` event."""
+    data = AutomationCreate.model_validate(
+        {"name": "T", "trigger": trigger, "actions": [{"type": "add_tag", "tag": tag}]}
+    )
+    with db.unit_of_work() as session:
+        return automations.create_automation(session, workspace.principal(), data=data).id
 
 
 def default_pipeline(db: Database, workspace: Workspace) -> tuple[int, list[int]]:

@@ -9,12 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from leadhub.db.uow import Database
-from leadhub.domains.automations import service as automations
-from leadhub.domains.automations.schemas import AutomationCreate
 from leadhub.domains.jobs import service as jobs
 from leadhub.kit.clock import utcnow
 from leadhub.models import Job, Tag
-from tests.factories import Workspace
+from tests.factories import Workspace, make_automation
 from tests.jobs import handlers  # noqa: F401  (registers the test handlers)
 
 
@@ -70,18 +68,7 @@ def test_lead_events_enqueue_their_dispatch_when_something_listens(
 ) -> None:
     client.post("/api/v1/leads", json={"first_name": "Ann"}, headers=headers)
     assert _job_kinds(db) == []  # nothing reacts to this workspace's events: no job to run
-    with db.unit_of_work() as session:
-        automations.create_automation(
-            session,
-            workspace.principal(),
-            data=AutomationCreate.model_validate(
-                {
-                    "name": "T",
-                    "trigger": "lead_created",
-                    "actions": [{"type": "add_tag", "tag": "t"}],
-                }
-            ),
-        )
+    make_automation(db, workspace)
     client.post("/api/v1/leads", json={"first_name": "Bob"}, headers=headers)
     assert _job_kinds(db) == ["events.dispatch"]
     assert app.state.runtime.jobs.run_pending()[0] == "done"

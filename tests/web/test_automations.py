@@ -8,9 +8,9 @@ from fastapi import FastAPI
 
 from leadhub.db.uow import Database
 from leadhub.domains.automations import service as automations
-from leadhub.domains.automations.schemas import AutomationCreate, AutomationRead
+from leadhub.domains.automations.schemas import AutomationRead
 from leadhub.kit.pagination import PageRequest
-from tests.factories import Workspace, make_lead, make_user, make_workspace
+from tests.factories import Workspace, make_automation, make_lead, make_user, make_workspace
 from tests.web.conftest import WebSession
 
 BASE: dict[str, Any] = {
@@ -143,18 +143,7 @@ def test_other_workspaces_automations_are_not_found(
     member: WebSession, db: Database, workspace: Workspace
 ) -> None:
     other = make_workspace(db, "other")
-    with db.unit_of_work() as session:
-        theirs = automations.create_automation(
-            session,
-            other.principal(),
-            data=AutomationCreate.model_validate(
-                {
-                    "name": "T",
-                    "trigger": "lead_created",
-                    "actions": [{"type": "add_tag", "tag": "t"}],
-                }
-            ),
-        )
-    assert member.get(f"/automations/{theirs.id}").status_code == 404
-    assert member.get(f"/automations/{theirs.id}/runs").status_code == 404
-    assert member.post(f"/automations/{theirs.id}/toggle").status_code == 404
+    theirs = make_automation(db, other)
+    assert member.get(f"/automations/{theirs}").status_code == 404
+    assert member.get(f"/automations/{theirs}/runs").status_code == 404
+    assert member.post(f"/automations/{theirs}/toggle").status_code == 404
