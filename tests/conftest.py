@@ -53,11 +53,13 @@ def unavailable(service: str) -> NoReturn:
     pytest.skip(f"{service} does not answer")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def scratch_database(directory: Path) -> Iterator[str]:
+    """A new empty database and its URL: a SQLite file in `directory`, or a database created on
+    the configured PostgreSQL server and dropped afterwards."""
     configured = os.environ.get("LEADHUB_TEST_DATABASE_URL")
     if not configured:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'leadhub.db'}"
+        yield f"sqlite:///{directory / 'leadhub.db'}"
         return
     server = make_url(configured)
     name = f"leadhub_test_{uuid.uuid4().hex[:12]}"
@@ -70,6 +72,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with scratch_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from leadhub.config import Settings
+from leadhub.db.migrate import upgrade
 from leadhub.db.uow import Database
 from leadhub.domains.jobs import service as jobs
 from leadhub.jobs.queue import JobQueue
@@ -23,7 +24,8 @@ from leadhub.jobs.runner import Capabilities
 from leadhub.kit.clock import utcnow
 from leadhub.kit.crypto import SecretBox
 from leadhub.models import Job, Tag
-from tests.factories import Workspace, make_key
+from tests.conftest import scratch_database
+from tests.factories import Workspace, make_key, make_workspace
 from tests.jobs import handlers  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -36,6 +38,30 @@ BOOT = (
 
 READY = "leadhub worker: consuming jobs"
 STARTUP_TIMEOUT = 180
+
+
+@pytest.fixture
+def own_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database for this test alone.
+
+    The session's `leadhub serve` sweeps the shared database every minute: it would claim the jobs
+    meant for these workers, and fail them, having none of the test handlers.
+    """
+    with scratch_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def own_db(own_database_url: str) -> Iterator[Database]:
+    database = Database(own_database_url)
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def own_workspace(own_db: Database) -> Workspace:
+    return make_workspace(own_db, "acme")
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
@@ -130,40 +156,47 @@ def test_leadhub_serve_consumes_jobs_itself(
 
 
 def test_a_job_killed_mid_run_is_done_exactly_once_after_restart(
-    database_url: str, db: Database, workspace: Workspace, tmp_path: Path
+    own_database_url: str, own_db: Database, own_workspace: Workspace, tmp_path: Path
 ) -> None:
-    queue = producer(db, tmp_path)
-    with worker(database_url, tmp_path) as first:
-        with db.unit_of_work() as session:
+    queue = producer(own_db, tmp_path)
+    with worker(own_database_url, tmp_path) as first:
+        with own_db.unit_of_work() as session:
             job_id = jobs.enqueue(
-                session, "test.tag", {"name": "once", "sleep": 30}, workspace_id=workspace.id
+                session, "test.tag", {"name": "once", "sleep": 30}, workspace_id=own_workspace.id
             ).id
-        wait_for(lambda: statuses(db) == [("running", 1)])
+        wait_for(lambda: statuses(own_db) == [("running", 1)])
         first.send_signal(signal.SIGKILL)
         first.wait()
-    assert tag_count(db) == 0  # the work died with its uncommitted transaction
-    with db.unit_of_work() as session:  # time passes: the lease of the dead worker runs out
+    assert tag_count(own_db) == 0  # the work died with its uncommitted transaction
+    with own_db.unit_of_work() as session:  # time passes: the lease of the dead worker runs out
         row = session.get(Job, job_id)
         assert row is not None
         row.started_at = utcnow() - jobs.LEASE
         row.payload = {"name": "once", "sleep": 0}
-    with worker(database_url, tmp_path):
-        wait_for(lambda: statuses(db) == [("done", 2)])
-    assert tag_count(db) == 1
+    with worker(own_database_url, tmp_path):
+        wait_for(lambda: statuses(own_db) == [("done", 2)])
+    assert tag_count(own_db) == 1
     assert queue.huey is not None
 
 
 def test_two_workers_share_the_redis_queue_and_run_each_job_once(
-    database_url: str, db: Database, workspace: Workspace, tmp_path: Path, redis_url: str
+    own_database_url: str,
+    own_db: Database,
+    own_workspace: Workspace,
+    tmp_path: Path,
+    redis_url: str,
 ) -> None:
-    queue = producer(db, tmp_path, redis_url)
+    queue = producer(own_db, tmp_path, redis_url)
     queue.huey.flush()
-    with worker(database_url, tmp_path, redis_url), worker(database_url, tmp_path, redis_url):
-        with db.unit_of_work() as session:
+    with (
+        worker(own_database_url, tmp_path, redis_url),
+        worker(own_database_url, tmp_path, redis_url),
+    ):
+        with own_db.unit_of_work() as session:
             for number in range(20):
                 jobs.enqueue(
-                    session, "test.tag", {"name": f"tag-{number}"}, workspace_id=workspace.id
+                    session, "test.tag", {"name": f"tag-{number}"}, workspace_id=own_workspace.id
                 )
-        wait_for(lambda: [status for status, _ in statuses(db)] == ["done"] * 20, timeout=90)
-    assert all(attempts == 1 for _, attempts in statuses(db))
-    assert tag_count(db) == 20
+        wait_for(lambda: [status for status, _ in statuses(own_db)] == ["done"] * 20, timeout=90)
+    assert all(attempts == 1 for _, attempts in statuses(own_db))
+    assert tag_count(own_db) == 20
