@@ -88,6 +88,30 @@ def db(database_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture
+def own_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database for this test alone, for tests whose own server or worker processes run jobs.
+
+    The session's `live_server` sweeps the shared database every minute: it would claim their
+    jobs, and fail those of the test handlers, which it does not have.
+    """
+    with scratch_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def own_db(own_database_url: str) -> Iterator[Database]:
+    database = Database(own_database_url)
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def own_workspace(own_db: Database) -> Workspace:
+    return make_workspace(own_db, "acme")
+
+
 @pytest.fixture(autouse=True)
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
@@ -188,7 +212,7 @@ def running_server(workdir: Path, env: dict[str, str]) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_until_healthy(process, base_url, log_path)
+            wait_until_healthy(process, base_url, log_path)
             yield base_url
         finally:
             process.terminate()
@@ -199,7 +223,7 @@ def running_server(workdir: Path, env: dict[str, str]) -> Iterator[str]:
                 process.wait()
 
 
-def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+def wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:

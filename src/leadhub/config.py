@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     download_url_ttl: int = Field(default=3600, ge=1, le=7 * 24 * 3600)
     # The Graph API version of Facebook Lead Ads and the Meta Conversions API calls.
     meta_graph_version: str = Field(default=DEFAULT_META_GRAPH_VERSION, pattern=r"^v\d+\.\d+$")
+    # Seconds a running job may go without its consumer's heartbeat before it runs again.
+    job_lease_seconds: float = Field(default=60, ge=1, le=3600)
     # The largest CSV or XLSX file an import accepts, in bytes.
     import_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
 

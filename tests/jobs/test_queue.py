@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -136,9 +136,49 @@ def test_a_job_whose_worker_died_runs_again_after_its_lease(
     with db.unit_of_work() as session:
         found = session.get(Job, job_id)
         assert found is not None
-        found.started_at = utcnow() - jobs.LEASE - timedelta(seconds=1)
+        found.started_at = found.heartbeat_at = utcnow() - jobs.LEASE - timedelta(seconds=1)
     assert queue.run_pending() == ["done"]
     assert tags(db) == 1
+
+
+def test_a_job_whose_consumer_beats_is_not_taken_for_dead(
+    app: FastAPI, db: Database, workspace: Workspace
+) -> None:
+    job_id = enqueue(db, workspace, "test.tag", name="long")
+    _claimed_at(db, job_id, utcnow() - 3 * jobs.LEASE)  # long ago, by a consumer still at work
+    queue = app.state.runtime.jobs
+    with queue.heartbeat.running(job_id):
+        queue.heartbeat.beat()
+    assert job(db, job_id).heartbeat_at > utcnow() - timedelta(seconds=5)
+    assert queue.run_pending() == []  # its lease was renewed
+    with db.unit_of_work() as session:  # the consumer stops beating: it died
+        found = session.get(Job, job_id)
+        assert found is not None
+        found.heartbeat_at = utcnow() - jobs.LEASE - timedelta(seconds=1)
+    assert queue.run_pending() == ["done"]
+    assert job(db, job_id).attempts == 2
+
+
+def test_the_heartbeat_beats_only_for_jobs_running_in_this_process(
+    app: FastAPI, db: Database, workspace: Workspace
+) -> None:
+    ours, theirs = (enqueue(db, workspace, "test.tag", name=name) for name in ("a", "b"))
+    past = utcnow() - timedelta(seconds=30)
+    _claimed_at(db, ours, past)
+    _claimed_at(db, theirs, past)
+    queue = app.state.runtime.jobs
+    with queue.heartbeat.running(ours):
+        queue.heartbeat.beat()
+    queue.heartbeat.beat()  # nothing runs here any more: no write
+    assert job(db, ours).heartbeat_at > past
+    assert job(db, theirs).heartbeat_at == past
+
+
+def _claimed_at(db: Database, job_id: int, when: datetime) -> None:
+    with db.unit_of_work() as session:
+        claimed = jobs.claim(session, job_id)
+        assert claimed is not None
+        claimed.started_at = claimed.heartbeat_at = when
 
 
 def _make_due(db: Database, job_id: int) -> None:

@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import func, select
 
 from leadhub.config import Settings
-from leadhub.db.migrate import upgrade
 from leadhub.db.uow import Database
 from leadhub.domains.jobs import service as jobs
 from leadhub.jobs.queue import JobQueue
@@ -24,8 +23,7 @@ from leadhub.jobs.runner import Capabilities
 from leadhub.kit.clock import utcnow
 from leadhub.kit.crypto import SecretBox
 from leadhub.models import Job, Tag
-from tests.conftest import scratch_database
-from tests.factories import Workspace, make_key, make_workspace
+from tests.factories import Workspace, make_key
 from tests.jobs import handlers  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -38,30 +36,6 @@ BOOT = (
 
 READY = "leadhub worker: consuming jobs"
 STARTUP_TIMEOUT = 180
-
-
-@pytest.fixture
-def own_database_url(tmp_path: Path) -> Iterator[str]:
-    """A database for this test alone.
-
-    The session's `leadhub serve` sweeps the shared database every minute: it would claim the jobs
-    meant for these workers, and fail them, having none of the test handlers.
-    """
-    with scratch_database(tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def own_db(own_database_url: str) -> Iterator[Database]:
-    database = Database(own_database_url)
-    upgrade(database.engine)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def own_workspace(own_db: Database) -> Workspace:
-    return make_workspace(own_db, "acme")
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
@@ -171,7 +145,7 @@ def test_a_job_killed_mid_run_is_done_exactly_once_after_restart(
     with own_db.unit_of_work() as session:  # time passes: the lease of the dead worker runs out
         row = session.get(Job, job_id)
         assert row is not None
-        row.started_at = utcnow() - jobs.LEASE
+        row.started_at = row.heartbeat_at = utcnow() - jobs.LEASE
         row.payload = {"name": "once", "sleep": 0}
     with worker(own_database_url, tmp_path):
         wait_for(lambda: statuses(own_db) == [("done", 2)])

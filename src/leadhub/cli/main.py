@@ -110,7 +110,7 @@ def worker(
     runtime = Runtime.build(settings)
     upgrade(runtime.db.engine)
     try:
-        runtime.jobs.submit_sweep()  # whatever waited while no worker ran
+        runtime.jobs.begin_consuming()
         typer.echo(f"leadhub worker: consuming jobs with {workers} threads")
         runtime.jobs.consumer(workers).run()
     finally:

@@ -9,6 +9,7 @@ planner's statistics.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from leadhub.db import maintenance
 from leadhub.db.uow import Database
 from leadhub.domains.jobs import service as jobs
 from leadhub.domains.media import service as media
+from leadhub.jobs.heartbeat import Heartbeat
 from leadhub.jobs.runner import Capabilities, Outcome, run_one
 from leadhub.storage.base import BlobStore
 from leadhub.storage.factory import store_from_settings
@@ -49,9 +51,12 @@ class JobQueue:
         self.db = db
         self.capabilities = capabilities
         self.store = store if store is not None else store_from_settings(settings)
+        self.lease = timedelta(seconds=settings.job_lease_seconds)
+        self.heartbeat = Heartbeat(db, self.lease, capabilities.clock)
         self.huey = self._make_huey(settings, immediate)
         self._task = self.huey.task(name="leadhub.run_job")(self.execute)
         self.huey.periodic_task(crontab(minute="*"), name="leadhub.sweep")(self.sweep)
+        self._sweep_later = self.huey.task(name="leadhub.sweep_after_start")(self.sweep)
         self.huey.periodic_task(crontab(minute="7"), name="leadhub.purge_uploads")(
             self.purge_uploads
         )
@@ -83,12 +88,19 @@ class JobQueue:
             log.exception("could not hand job %s to the queue", job_id)
 
     def execute(self, job_id: int) -> Outcome:
-        return run_one(self.db, job_id, self.capabilities, retry=self.submit, store=self.store)
+        return run_one(
+            self.db,
+            job_id,
+            self.capabilities,
+            retry=self.submit,
+            store=self.store,
+            alive=self.heartbeat.running,
+        )
 
     def sweep(self) -> int:
         """Hand over every job that should be running; answers how many."""
         with self.db.unit_of_work() as session:
-            due = jobs.due(session, now=self.capabilities.clock())
+            due = jobs.due(session, now=self.capabilities.clock(), lease=self.lease)
         for job_id in due:
             self.submit(job_id)
         return len(due)
@@ -105,7 +117,7 @@ class JobQueue:
     def run_pending(self) -> list[Outcome]:
         """Run every due job now, in this thread (tests and the `jobs run` command)."""
         with self.db.unit_of_work() as session:
-            due = jobs.due(session, now=self.capabilities.clock())
+            due = jobs.due(session, now=self.capabilities.clock(), lease=self.lease)
         return [self.execute(job_id) for job_id in due]
 
     def start_consumer(self, workers: int = CONSUMER_WORKERS, **options: Any) -> None:
@@ -114,11 +126,15 @@ class JobQueue:
             self.huey, workers=workers, worker_type="thread", **options
         )
         self._consumer.start()
-        self.submit_sweep()
+        self.begin_consuming()
 
-    def submit_sweep(self) -> None:
+    def begin_consuming(self) -> None:
+        """Beat for the jobs this process runs; hand over what waited while no consumer ran,
+        now and once more a lease later (the jobs of a consumer killed just before this one)."""
+        self.heartbeat.start()
         try:
             self.sweep()
+            self._sweep_later.schedule(delay=self.lease.total_seconds())
         except Exception:
             log.exception("job sweep failed")
 
@@ -127,6 +143,7 @@ class JobQueue:
         if self._consumer is not None:
             self._consumer.stop(graceful=True)
             self._consumer = None
+        self.heartbeat.stop()
 
     def consumer(self, workers: int) -> Consumer:
         """A standalone consumer for `leadhub worker` (it handles its own signals)."""

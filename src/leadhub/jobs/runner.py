@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 from leadhub.db.uow import Database
 from leadhub.domains.jobs import registry
@@ -40,18 +42,46 @@ def run_one(
     capabilities: Capabilities,
     retry: Callable[[int, float], None],
     store: BlobStore | None = None,
+    alive: Callable[[int], AbstractContextManager[None]] | None = None,
 ) -> Outcome:
-    """Run the job if it is due and nobody else runs it; schedule its retry if it fails."""
+    """Run the job if it is due and nobody else runs it; schedule its retry if it fails.
+
+    `alive(job_id)` surrounds the run (the consumer's heartbeat renews the job's lease).
+    """
     with db.unit_of_work() as session:
         job = jobs.claim(session, job_id, now=capabilities.clock())
         if job is None:
             return "skipped"
-        kind, payload, workspace_id, attempt = (
-            job.kind,
-            dict(job.payload),
-            job.workspace_id,
-            job.attempts,
-        )
+        claimed = _Claimed(job_id, job.kind, dict(job.payload), job.workspace_id, job.attempts)
+    with alive(job_id) if alive is not None else nullcontext():
+        return _run_claimed(db, claimed, capabilities, retry, store)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """What a run needs of its job, read when it was claimed."""
+
+    job_id: int
+    kind: str
+    payload: dict[str, Any]
+    workspace_id: int | None
+    attempt: int
+
+
+def _run_claimed(
+    db: Database,
+    claimed: _Claimed,
+    capabilities: Capabilities,
+    retry: Callable[[int, float], None],
+    store: BlobStore | None,
+) -> Outcome:
+    job_id, kind, payload, workspace_id, attempt = (
+        claimed.job_id,
+        claimed.kind,
+        claimed.payload,
+        claimed.workspace_id,
+        claimed.attempt,
+    )
     handle = registry.lookup(kind)
     try:
         # The work and the job's completion commit together: a crash leaves neither.

@@ -33,4 +33,6 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
+    # Renewed while a consumer runs the job; one lease without a beat means the consumer died.
+    heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from leadhub.db import outbox
@@ -14,8 +14,9 @@ from leadhub.models import Job
 
 BASE_DELAY_SECONDS = 10
 MAX_DELAY_SECONDS = 3600
-# A running job not finished after this long was lost with its worker: it runs again.
-LEASE = timedelta(minutes=10)
+# A running job whose consumer has not beaten on its row for this long was lost with that
+# consumer: it runs again. Consumers beat several times a lease (leadhub.jobs.heartbeat).
+LEASE = timedelta(seconds=60)
 
 
 def enqueue(
@@ -47,7 +48,7 @@ def claim(session: Session, job_id: int, *, now: datetime | None = None) -> Job 
     result = session.execute(
         update(Job)
         .where(Job.id == job_id, Job.status == "pending", Job.run_after <= now)
-        .values(status="running", attempts=Job.attempts + 1, started_at=now)
+        .values(status="running", attempts=Job.attempts + 1, started_at=now, heartbeat_at=now)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -85,12 +86,29 @@ def backoff(attempts: int) -> float:
     return float(min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** max(0, attempts - 1)))
 
 
-def due(session: Session, *, now: datetime | None = None, limit: int = 500) -> list[int]:
-    """Jobs that should be running and are not: pending and due, or running past their lease."""
-    now = now or utcnow()
+def beat(session: Session, job_ids: list[int], *, now: datetime | None = None) -> None:
+    """Renew the lease of running jobs: their consumer is alive."""
     session.execute(
         update(Job)
-        .where(Job.status == "running", Job.started_at < now - LEASE)
+        .where(Job.id.in_(job_ids), Job.status == "running")
+        .values(heartbeat_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def due(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
+    limit: int = 500,
+) -> list[int]:
+    """Jobs that should be running and are not: pending and due, or running past their lease."""
+    now = now or utcnow()
+    last_sign_of_life = func.coalesce(Job.heartbeat_at, Job.started_at)
+    session.execute(
+        update(Job)
+        .where(Job.status == "running", last_sign_of_life < now - lease)
         .values(status="pending")
         .execution_options(synchronize_session=False)
     )

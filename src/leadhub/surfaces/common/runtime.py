@@ -61,4 +61,5 @@ class Runtime:
 
     def close(self) -> None:
         self.usage.stop()  # the calls counted since the last flush are written first
+        self.jobs.heartbeat.stop()
         self.db.dispose()
