@@ -9,9 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,70 +25,24 @@ from leadhub.db.uow import Database
 from leadhub.domains.apikeys import service as apikeys
 from leadhub.domains.credits import service as credits
 from leadhub.models import Job, Lead, LeadEvent, LeadExport, LeadImport, ListMember
-from tests.conftest import LEADHUB_COMMAND, free_port, wait_until_healthy
 from tests.factories import Workspace, make_key
+from tests.nodes import Node
 from tests.webhooks.receiver import receiver
 
 pytestmark = pytest.mark.slow
-# Short, so that the jobs of the killed server run again soon after the restart.
-LEASE_SECONDS = "3"
 IMPORT_ROWS = 12_000
 EXPORT_LEADS = 20_000
 
 
-class Node:
-    """One `leadhub serve` process that a test can kill and start again on the same data."""
-
-    def __init__(self, workdir: Path, database_url: str, **extra: str) -> None:
-        workdir.mkdir(parents=True, exist_ok=True)
-        self.workdir = workdir
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("LEADHUB_")},
-            "LEADHUB_DATABASE_URL": database_url,
-            "LEADHUB_DATA_DIR": str(workdir / "data"),
-            "LEADHUB_SECRET_KEY": "test-secret",
-            "LEADHUB_JOB_LEASE_SECONDS": LEASE_SECONDS,
-            **extra,
-        }
-        self.log_path = workdir / "server.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.url = ""
-
-    def start(self) -> str:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [LEADHUB_COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=self.workdir,
-                env={**self.env, "LEADHUB_BASE_URL": self.url},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        wait_until_healthy(self.process, self.url, self.log_path)
-        return self.url
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-        self.process = None
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-
-
 @pytest.fixture
 def node(tmp_path: Path, own_database_url: str) -> Iterator[Node]:
-    server = Node(tmp_path / "node", own_database_url, LEADHUB_WEBHOOK_ALLOW_PRIVATE="true")
+    # A short lease: the jobs of the killed server run again soon after the restart.
+    server = Node(
+        tmp_path / "node",
+        own_database_url,
+        LEADHUB_JOB_LEASE_SECONDS="3",
+        LEADHUB_WEBHOOK_ALLOW_PRIVATE="true",
+    )
     try:
         yield server
     finally:
