@@ -100,7 +100,8 @@ async def take_key(
         actor=caller.actor,
         method=request.method,
         path=request.url.path,
-        key=idempotency.checked_key(key),
+        # Whitespace around a field value is not part of it (RFC 9110, 5.5).
+        key=idempotency.checked_key(key.strip(" \t")),
     )
     fingerprint = await request_fingerprint(request)
     outcome = await _begin(session, scope, fingerprint)
