@@ -111,7 +111,7 @@ class JobQueue:
         purged = 0
         while True:
             with self.db.unit_of_work() as session:
-                batch = idempotency.purge_expired(session, now=now)
+                batch = idempotency.purge_expired(session, now=now, limit=idempotency.PURGE_BATCH)
             purged += batch
             if batch < idempotency.PURGE_BATCH:
                 return purged

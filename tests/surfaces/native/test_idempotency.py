@@ -309,3 +309,54 @@ def test_an_inbound_key_with_another_tenant_is_another_request(
     other = post(client, INBOUND, headers, "i-2", json=body, params={"tenant": "other"})
     assert_error(other, 422, "VALIDATION_FAILED")
     assert counts(db)["leads"] == 1
+
+
+# -- other bodies: a browser's form submission, a file upload ----------------------------------
+
+
+def test_a_browser_may_make_its_form_submission_safe_to_retry(
+    client: TestClient, db: Database, headers: dict[str, str]
+) -> None:
+    form = {"name": "Contact", "fields": [{"name": "email", "type": "email", "required": True}]}
+    created = client.post("/api/v1/forms", json=form, headers=headers).json()["data"]
+    path = f"/api/v1/forms/{created['id']}/submissions"
+    browser = {"X-Form-Key": created["public_key"], "Origin": "https://site.example.com"}
+    preflight = client.options(
+        path,
+        headers={
+            "Origin": "https://site.example.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, x-form-key, idempotency-key",
+        },
+    )
+    assert HEADER.lower() in preflight.headers["Access-Control-Allow-Headers"].lower()
+    values = {"email": "visitor@example.com"}
+    first = post(client, path, browser, "submit-1", json=values)
+    replay = post(client, path, browser, "submit-1", json=values)
+    assert first.status_code == 201, first.text
+    assert_replay_of(replay, first)
+    assert "Idempotent-Replayed" in replay.headers["Access-Control-Expose-Headers"]
+    submissions = client.get(path, headers=headers).json()["data"]
+    assert len(submissions) == 1 and counts(db)["leads"] == 1
+    # The form's key and the workspace's API keys are different senders.
+    by_key = post(client, path, headers, "submit-1", json=values)
+    assert by_key.status_code == 201 and by_key.json()["data"]["is_duplicate"] is True
+    assert_not_replayed(by_key)
+    assert len(client.get(path, headers=headers).json()["data"]) == 2
+
+
+def test_an_upload_is_fingerprinted_by_its_content_not_its_multipart_boundary(
+    client: TestClient, db: Database, headers: dict[str, str]
+) -> None:
+    def upload(content: bytes) -> Any:
+        files = {"file": ("leads.csv", content, "text/csv")}
+        return post(client, "/api/v1/imports", headers, "import-1", files=files)
+
+    csv = b"email,first_name\nada@example.com,Ada\n"
+    first = upload(csv)
+    assert first.status_code == 202, first.text
+    assert_replay_of(upload(csv), first)  # each request has its own boundary
+    other = upload(b"email,first_name\neve@example.com,Eve\n")
+    assert_error(other, 422, "VALIDATION_FAILED")
+    imports = client.get("/api/v1/imports", headers=headers).json()["data"]
+    assert len(imports) == 1
