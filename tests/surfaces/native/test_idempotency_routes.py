@@ -95,6 +95,14 @@ def test_the_api_reference_declares_the_header_on_every_post(
             missing.append(str(op))
         elif "24 hours" not in declared[0]["description"]:
             missing.append(f"{op} (no description)")
+        responses = document["paths"][op.path]["post"]["responses"]
+        success = [status for status in responses if status.startswith("2")]
+        if not success or any(
+            "Idempotent-Replayed" not in responses[status].get("headers", {}) for status in success
+        ):
+            missing.append(f"{op} (no replay header)")
+        if "409" not in responses:
+            missing.append(f"{op} (no 409)")
     assert missing == []
     reads = document["paths"]["/api/v1/leads"]["get"].get("parameters", [])
     assert HEADER not in [parameter["name"] for parameter in reads]

@@ -87,7 +87,16 @@ class _Replay(Exception):
 async def take_key(
     request: Request,
     session: SessionDep,
-    key: Annotated[str | None, Header(alias=HEADER, description=HEADER_DESCRIPTION)] = None,
+    key: Annotated[
+        str | None,
+        Header(
+            alias=HEADER,
+            description=HEADER_DESCRIPTION,
+            examples=["order-7f3c2a9e-create"],
+            # Documented only: take_key checks the key and answers in the surface's envelope.
+            json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+        ),
+    ] = None,
 ) -> Claim | None:
     """Take the request's Idempotency-Key, or replay the answer it already has."""
     if key is None:
