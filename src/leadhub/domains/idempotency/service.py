@@ -10,6 +10,11 @@ Two requests with one key at the same moment: the first transaction to reach `be
 until it ends (SQLite has one writer at a time; on PostgreSQL a transaction-level advisory lock on
 the key says so without waiting); the other one is told `Busy`, waits for the end, then replays
 the recorded answer, or does the work itself if the first failed and recorded nothing.
+
+Why not an "in progress" row committed before the work, as some APIs keep: a request that died
+at work would leave its key stuck until someone cleaned it up, and the work and its record could
+disagree. Here no row exists until the answer does, and the unique index on the key's scope
+remains the last guard: two records for one key cannot both commit.
 """
 
 from __future__ import annotations

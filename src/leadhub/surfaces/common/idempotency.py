@@ -15,10 +15,11 @@
   all. A refusal worth keeping (a 422, a 404…) is recorded after its work is rolled back.
 
 Two requests with the same key at once: the first to take the key holds it until its
-transaction ends; the second waits for that here, on the event loop and holding no worker thread,
-then replays the first answer, or answers 409 if the first is still at work after
-`WAIT_SECONDS`. On SQLite, write requests take turns anyway (turns.py), so the second simply
-finds the first one's record.
+transaction ends; the second waits for that here, on the event loop, holding neither a worker
+thread nor a database connection (so the one at work always has both to finish with), then
+replays the first answer, or answers 409 if the first is still at work after `WAIT_SECONDS`. On
+SQLite, write requests take turns anyway (turns.py, db/engine.py), so the second simply finds the
+first one's record.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ async def take_key(
 
 
 async def _begin(session: Session, scope: KeyScope, fingerprint: str) -> Outcome:
-    begin = functools.partial(idempotency.begin, session, scope, fingerprint=fingerprint)
+    begin = functools.partial(_try_begin, session, scope, fingerprint)
     deadline = anyio.current_time() + WAIT_SECONDS
     pause = 0.02
     while True:
@@ -136,6 +137,14 @@ async def _begin(session: Session, scope: KeyScope, fingerprint: str) -> Outcome
             )
         await anyio.sleep(pause)
         pause = min(pause * 2, 0.5)
+
+
+def _try_begin(session: Session, scope: KeyScope, fingerprint: str) -> Outcome:
+    outcome = idempotency.begin(session, scope, fingerprint=fingerprint)
+    if isinstance(outcome, Busy):
+        # Nothing is done yet: the connection goes back to the pool while the request waits.
+        session.rollback()
+    return outcome
 
 
 async def request_fingerprint(request: Request) -> str:
