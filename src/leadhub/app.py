@@ -37,7 +37,12 @@ from leadhub.surfaces.web.app import create_web_app
 DESCRIPTION = (
     "LeadHub's native REST API. Authenticate with `Authorization: Bearer lh_…` or "
     "`X-Api-Key: lh_…`. Every authenticated response carries `X-RateLimit-Limit`, "
-    "`X-RateLimit-Remaining` and `X-RateLimit-Reset`."
+    "`X-RateLimit-Remaining` and `X-RateLimit-Reset`. Every POST of the native API and of "
+    "inbound intake takes an optional `Idempotency-Key` header: the same request sent again "
+    "with the key within 24 hours answers the first answer again (with "
+    "`Idempotent-Replayed: true`) without doing the work twice; the key with another request is "
+    "a 422. Successes and refusals of the request itself (400, 404, 413, 415, 422) are kept; "
+    "5xx, 401, 402, 403, 409 and 429 are not, so a retry can succeed."
 )
 
 

@@ -1,9 +1,9 @@
 """The job queue of one node: huey on a SQLite file in the data directory, or on Redis.
 
 Only job ids travel through huey; the `jobs` table is the truth. A periodic sweep hands over jobs
-whose hand-over was lost (a crash right after commit) and jobs whose worker died; an hourly purge
-removes media uploads whose URL expired before a file arrived, and another refreshes the query
-planner's statistics.
+whose hand-over was lost (a crash right after commit) and jobs whose worker died; hourly purges
+remove media uploads whose URL expired before a file arrived and the recorded answers of
+idempotency keys past their 24 hours, and another task refreshes the query planner's statistics.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import leadhub.domains.tasks  # noqa: F401  (registers every domain's job handle
 from leadhub.config import Settings
 from leadhub.db import maintenance
 from leadhub.db.uow import Database
+from leadhub.domains.idempotency import service as idempotency
 from leadhub.domains.jobs import service as jobs
 from leadhub.domains.media import service as media
 from leadhub.jobs.heartbeat import Heartbeat
@@ -59,6 +60,9 @@ class JobQueue:
         self._sweep_later = self.huey.task(name="leadhub.sweep_after_start")(self.sweep)
         self.huey.periodic_task(crontab(minute="7"), name="leadhub.purge_uploads")(
             self.purge_uploads
+        )
+        self.huey.periodic_task(crontab(minute="22"), name="leadhub.purge_idempotency_keys")(
+            self.purge_idempotency_keys
         )
         self.huey.periodic_task(crontab(minute="37"), name="leadhub.refresh_statistics")(
             self.refresh_statistics
@@ -109,6 +113,20 @@ class JobQueue:
         """Delete expired uploads that never received their file; answers how many."""
         with self.db.unit_of_work() as session:
             return media.purge_expired(session, self.store, now=self.capabilities.clock())
+
+    def purge_idempotency_keys(self) -> int:
+        """Delete the idempotency records past their 24 hours; answers how many.
+
+        One batch per transaction, so the writer lock is never held for long on SQLite.
+        """
+        now = self.capabilities.clock()
+        purged = 0
+        while True:
+            with self.db.unit_of_work() as session:
+                batch = idempotency.purge_expired(session, now=now, limit=idempotency.PURGE_BATCH)
+            purged += batch
+            if batch < idempotency.PURGE_BATCH:
+                return purged
 
     def refresh_statistics(self) -> bool:
         """Keep the query planner's statistics fresh (SQLite; see leadhub.db.maintenance)."""

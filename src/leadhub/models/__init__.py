@@ -10,6 +10,7 @@ from leadhub.models.credits import CreditEntry
 from leadhub.models.event import LeadEvent
 from leadhub.models.form import Form, FormSubmission
 from leadhub.models.grant import AgencyGrant
+from leadhub.models.idempotency import IdempotencyRecord
 from leadhub.models.integration import Integration
 from leadhub.models.job import Job
 from leadhub.models.lead import Lead, LeadTag
@@ -41,6 +42,7 @@ __all__ = [
     "Form",
     "FormSubmission",
     "HostedPage",
+    "IdempotencyRecord",
     "Integration",
     "Job",
     "Lead",

@@ -108,6 +108,11 @@ def public_form(session: Session, form_id: int, *, public_key: str | None = None
     )
 
 
+def public_form_workspace(session: Session, form_id: int, *, public_key: str) -> int:
+    """The workspace of the active form this public key opens (NotFound otherwise)."""
+    return _active(session, form_id, public_key).workspace_id
+
+
 def record_public(
     session: Session,
     form_id: int,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
@@ -32,6 +33,24 @@ def request_id(request: Request) -> str:
 
 def set_budget(request: Request, budget: Budget) -> None:
     context(request)["budget"] = budget
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The workspace a request acts on and who acts (its own key, an agency through its grant,
+    a form's public key), as the credential resolved it: what an Idempotency-Key is scoped to."""
+
+    workspace_id: int
+    actor: str
+
+
+def set_caller(request: Request, caller: Caller) -> None:
+    context(request)["caller"] = caller
+
+
+def caller_of(request: Request) -> Caller | None:
+    found: Caller | None = context(request).get("caller")
+    return found
 
 
 class ResponseContextMiddleware:

@@ -12,14 +12,25 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-ALLOWED_HEADERS = "Content-Type, X-Form-Key, X-Request-Id"
+ALLOWED_HEADERS = ("Content-Type", "X-Form-Key", "X-Request-Id")
+EXPOSED_HEADERS = ("X-Request-Id",)
 
 
 class PublicCors:
-    def __init__(self, app: ASGIApp, *, path_pattern: str, methods: str = "POST") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        path_pattern: str,
+        methods: str = "POST",
+        allow_headers: tuple[str, ...] = (),
+        expose_headers: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.pattern = re.compile(path_pattern)
         self.methods = methods
+        self.allow_headers = ", ".join((*ALLOWED_HEADERS, *allow_headers))
+        self.expose_headers = ", ".join((*EXPOSED_HEADERS, *expose_headers))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")[len(scope.get("root_path", "")) :]
@@ -46,10 +57,10 @@ class PublicCors:
             headers.update(
                 {
                     "Access-Control-Allow-Methods": f"{self.methods}, OPTIONS",
-                    "Access-Control-Allow-Headers": ALLOWED_HEADERS,
+                    "Access-Control-Allow-Headers": self.allow_headers,
                     "Access-Control-Max-Age": "86400",
                 }
             )
         else:
-            headers["Access-Control-Expose-Headers"] = "X-Request-Id"
+            headers["Access-Control-Expose-Headers"] = self.expose_headers
         return headers

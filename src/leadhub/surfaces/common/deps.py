@@ -17,9 +17,10 @@ from leadhub.auth.scopes import canonical
 from leadhub.domains.account import usage
 from leadhub.domains.apikeys import service as apikeys
 from leadhub.domains.grants import clients
+from leadhub.domains.idempotency.schemas import actor_of
 from leadhub.errors import RateLimited
 from leadhub.kit.clock import utcnow
-from leadhub.surfaces.common.context import set_budget
+from leadhub.surfaces.common.context import Caller, set_budget, set_caller
 from leadhub.surfaces.common.runtime import Runtime
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -96,12 +97,14 @@ def authenticate(
     if apikeys.needs_touch(found.last_used_at):
         with runtime.db.unit_of_work() as session:
             apikeys.touch(session, found.key_id)
+    principal = found.principal
     client_id = request.path_params.get("client_id")
-    if client_id is None:
-        return found.principal
-    # An agency's `/clients/{client_id}/…` route: the key acts on the client through its grant.
-    with runtime.db.unit_of_work(write=False) as session:
-        return clients.for_client(session, found.principal, str(client_id))
+    if client_id is not None:
+        # An agency's `/clients/{client_id}/…` route: the key acts on the client through its grant.
+        with runtime.db.unit_of_work(write=False) as session:
+            principal = clients.for_client(session, found.principal, str(client_id))
+    set_caller(request, Caller(principal.workspace_id, actor_of(principal)))
+    return principal
 
 
 def _check_quota(runtime: Runtime, found: apikeys.Authenticated) -> None:

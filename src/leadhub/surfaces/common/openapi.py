@@ -10,7 +10,9 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from leadhub.domains.idempotency import service as idempotency
 from leadhub.surfaces.common.deps import RequireScope, authenticate
+from leadhub.surfaces.common.idempotency import HEADER, REPLAYED_HEADER
 
 
 def required_scopes(dependant: Dependant) -> list[str]:
@@ -45,6 +47,7 @@ def merged_schema(
     for prefix, app in surfaces:
         part = get_openapi(title=title, version=version, routes=app.routes)
         _annotate_scopes(app, part)
+        _annotate_idempotency(part)
         for path, operations in part.get("paths", {}).items():
             document["paths"][prefix + path] = operations
         for kind, entries in part.get("components", {}).items():
@@ -70,3 +73,30 @@ def _annotate_scopes(app: FastAPI, part: dict[str, Any]) -> None:
                 else "Required: any valid API key."
             )
             operation["description"] = (operation.get("description", "") + "\n\n" + note).strip()
+
+
+def _annotate_idempotency(part: dict[str, Any]) -> None:
+    """On each operation taking an Idempotency-Key: the replay header on the answers a key
+    keeps, and the 409 of a key still at work."""
+    replayed = {
+        "description": "`true` when this is the recorded answer to an earlier request with the "
+        "same Idempotency-Key.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+    for operations in part.get("paths", {}).values():
+        for operation in operations.values():
+            parameters = operation.get("parameters", [])
+            if not any(p.get("in") == "header" and p.get("name") == HEADER for p in parameters):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                if status.isdigit() and idempotency.is_stored(int(status)):
+                    response.setdefault("headers", {})[REPLAYED_HEADER] = replayed
+            if "409" not in responses:
+                busy: dict[str, Any] = {
+                    "description": "CONFLICT: a request with the same Idempotency-Key is still "
+                    "in progress; retry later"
+                }
+                if "content" in responses.get("422", {}):
+                    busy["content"] = responses["422"]["content"]
+                responses["409"] = busy

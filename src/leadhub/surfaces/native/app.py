@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from leadhub.surfaces.common import idempotency
 from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.clients import CLIENT_PREFIX, client_path
 from leadhub.surfaces.common.cors import PublicCors
@@ -68,8 +69,14 @@ def create_native_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error)
-    # Browsers on any site may post a form's submissions with its public key.
-    app.add_middleware(PublicCors, path_pattern=r"/v1/forms/\d+/submissions")
+    # Browsers on any site may post a form's submissions with its public key (and make them
+    # safe to retry).
+    app.add_middleware(
+        PublicCors,
+        path_pattern=r"/v1/forms/\d+/submissions",
+        allow_headers=(idempotency.HEADER,),
+        expose_headers=(idempotency.REPLAYED_HEADER,),
+    )
     # Routes are matched one by one in this order: intake, the busiest write, comes first.
     for router in OTHER_ROUTERS:
         app.include_router(router)

@@ -16,12 +16,12 @@ from leadhub.domains.credits.service import CreditLine, CreditSummary
 from leadhub.kit.types import Text
 from leadhub.surfaces.common.dates import parse_bound
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/account", tags=["Account"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/account", tags=["Account"], responses=ERROR_RESPONSES
 )
 
 ReadAccount = Annotated[Principal, Depends(RequireScope("read:account"))]

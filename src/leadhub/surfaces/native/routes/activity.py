@@ -20,13 +20,13 @@ from leadhub.domains.activity.schemas import (
 from leadhub.kit.pagination import DEFAULT_PER_PAGE, PageRequest
 from leadhub.kit.types import Text
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.common.links import magnet_page_url
-from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/activity", tags=["Activity"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/activity", tags=["Activity"], responses=ERROR_RESPONSES
 )
 
 ReadActivity = Annotated[Principal, Depends(RequireScope("read:activity"))]

@@ -16,11 +16,11 @@ from leadhub.domains.grants.clients import ClientRead
 from leadhub.domains.workspaces import service as workspaces
 from leadhub.domains.workspaces.service import Identity
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep, authenticate
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(route_class=ThreadedRoute, tags=["Agency"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=IdempotentRoute, tags=["Agency"], responses=ERROR_RESPONSES)
 
 AnyKey = Annotated[Principal, Depends(authenticate)]
 ReadClients = Annotated[Principal, Depends(RequireScope("read:clients"))]

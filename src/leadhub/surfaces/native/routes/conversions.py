@@ -19,11 +19,11 @@ from leadhub.domains.conversions.schemas import (
 )
 from leadhub.kit.types import MAX_ID, RecordId
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
-router = APIRouter(route_class=ThreadedRoute, tags=["Conversions"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=IdempotentRoute, tags=["Conversions"], responses=ERROR_RESPONSES)
 
 # Labels configure where conversions go (integrations); rating and processing work on leads.
 ReadLabels = Annotated[Principal, Depends(RequireScope("read:integrations"))]

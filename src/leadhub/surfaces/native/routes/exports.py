@@ -16,8 +16,8 @@ from leadhub.kit.pagination import Page
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
 from leadhub.surfaces.common.downloads import download_url, file_response
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.common.runtime import Runtime
-from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import (
     DataEnvelope,
     ErrorEnvelope,
@@ -28,7 +28,7 @@ from leadhub.surfaces.native.envelopes import (
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 from leadhub.surfaces.native.routes.leads import LeadListQuery
 
-router = APIRouter(route_class=ThreadedRoute, tags=["Exports"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=IdempotentRoute, tags=["Exports"], responses=ERROR_RESPONSES)
 
 ReadExports = Annotated[Principal, Depends(RequireScope("read:exports"))]
 # Leadsopedia names only read and write for downloads: write also deletes.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Request, Response
@@ -17,8 +18,10 @@ from leadhub.domains.forms.schemas import (
     SubmissionMeta,
     SubmissionRead,
 )
+from leadhub.domains.idempotency.schemas import FORM_ACTOR
 from leadhub.errors import RateLimited
 from leadhub.kit.types import MAX_ID
+from leadhub.surfaces.common.context import Caller, set_caller
 from leadhub.surfaces.common.deps import (
     RequireScope,
     RuntimeDep,
@@ -28,13 +31,13 @@ from leadhub.surfaces.common.deps import (
     bearer_scheme,
 )
 from leadhub.surfaces.common.forms import attribution_from, channel_flow_from, client_ip
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.common.links import form_links
-from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/forms", tags=["Forms"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/forms", tags=["Forms"], responses=ERROR_RESPONSES
 )
 
 ReadForms = Annotated[Principal, Depends(RequireScope("read:forms"))]
@@ -140,6 +143,37 @@ class SubmissionCreated(BaseModel):
     data: SubmissionRead
 
 
+@dataclass(frozen=True)
+class Submitter:
+    """Who submits: a key's principal, or (None) a browser holding the form's public key."""
+
+    principal: Principal | None
+    form_key: str | None = None
+
+
+def submitter(
+    form_id: FormId,
+    request: Request,
+    runtime: RuntimeDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+    form_key: Annotated[
+        str | None, Header(alias="X-Form-Key", description="The form's public key, for browsers.")
+    ] = None,
+) -> Submitter:
+    """A browser with the form's public key (limited per address; an unknown form or a wrong
+    key is 404), or a key holding `write:forms`."""
+    if form_key:
+        _limit_address(runtime, client_ip(request), form_id)
+        with runtime.db.unit_of_work(write=False) as session:
+            workspace_id = forms.public_form_workspace(session, form_id, public_key=form_key)
+        set_caller(request, Caller(workspace_id, FORM_ACTOR))
+        return Submitter(principal=None, form_key=form_key)
+    principal = authenticate(request, runtime, bearer, api_key)
+    principal.require("write:forms")
+    return Submitter(principal=principal)
+
+
 @router.post(
     "/{form_id}/submissions",
     status_code=201,
@@ -150,13 +184,8 @@ def submit_form(
     form_id: FormId,
     values: Annotated[dict[str, Any], Body(description="The form field values by name.")],
     request: Request,
-    runtime: RuntimeDep,
     session: SessionDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    api_key: Annotated[str | None, Depends(api_key_scheme)],
-    form_key: Annotated[
-        str | None, Header(alias="X-Form-Key", description="The form's public key, for browsers.")
-    ] = None,
+    by: Annotated[Submitter, Depends(submitter)],
 ) -> SubmissionCreated:
     """Submit a form: with an API key (`write:forms`), or from any web page with `X-Form-Key`.
 
@@ -168,16 +197,13 @@ def submit_form(
         user_agent=request.headers.get("user-agent"),
         channel_flow=channel_flow_from(values, request),
     )
-    if form_key:
-        _limit_address(runtime, meta.ip_address, form_id)
+    if by.principal is None:
         recorded = forms.record_public(
-            session, form_id, values=values, meta=meta, public_key=form_key
+            session, form_id, values=values, meta=meta, public_key=by.form_key
         )
         return SubmissionCreated(data=recorded)
-    principal = authenticate(request, runtime, bearer, api_key)
-    principal.require("write:forms")
     return SubmissionCreated(
-        data=forms.submit(session, principal, form_id, values=values, meta=meta)
+        data=forms.submit(session, by.principal, form_id, values=values, meta=meta)
     )
 
 

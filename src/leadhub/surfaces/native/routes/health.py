@@ -10,9 +10,9 @@ from sqlalchemy import text
 import leadhub
 from leadhub.kit.clock import isoformat, utcnow
 from leadhub.surfaces.common.deps import RuntimeDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 
-router = APIRouter(route_class=ThreadedRoute, tags=["Health"])
+router = APIRouter(route_class=IdempotentRoute, tags=["Health"])
 
 
 class Health(BaseModel):

@@ -13,7 +13,7 @@ from leadhub.domains.imports.schemas import ImportOptions, ImportRead
 from leadhub.errors import Invalid
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import (
     DataEnvelope,
     ErrorEnvelope,
@@ -24,7 +24,7 @@ from leadhub.surfaces.native.envelopes import (
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute,
+    route_class=IdempotentRoute,
     prefix="/imports",
     tags=["Imports"],
     responses={

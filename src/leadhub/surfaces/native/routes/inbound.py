@@ -12,11 +12,14 @@ from leadhub.domains.leads import intake
 from leadhub.domains.leads.schemas import InboundLead
 from leadhub.kit.types import Text
 from leadhub.surfaces.common.deps import RequireScope, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/inbound", tags=["Inbound intake"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute,
+    prefix="/inbound",
+    tags=["Inbound intake"],
+    responses=ERROR_RESPONSES,
 )
 
 WriteLeads = Annotated[Principal, Depends(RequireScope("write:leads"))]

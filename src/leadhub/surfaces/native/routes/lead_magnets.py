@@ -18,13 +18,13 @@ from leadhub.domains.lead_magnets.schemas import (
 )
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.common.links import magnet_page_url
-from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute,
+    route_class=IdempotentRoute,
     prefix="/lead-magnets",
     tags=["Lead magnets"],
     responses=ERROR_RESPONSES,

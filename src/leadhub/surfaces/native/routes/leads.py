@@ -23,12 +23,12 @@ from leadhub.domains.leads.schemas import (
 from leadhub.kit.pagination import DEFAULT_PER_PAGE, PageRequest
 from leadhub.kit.types import MAX_ID, RecordId, Text
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/leads", tags=["Leads"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/leads", tags=["Leads"], responses=ERROR_RESPONSES
 )
 
 ReadLeads = Annotated[Principal, Depends(RequireScope("read:leads"))]

@@ -12,13 +12,13 @@ from leadhub.auth.principal import Principal
 from leadhub.domains.media import service as media
 from leadhub.domains.media.schemas import UploadRequest
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.common.links import upload_links
-from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/media", tags=["Media"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/media", tags=["Media"], responses=ERROR_RESPONSES
 )
 
 WriteMedia = Annotated[Principal, Depends(RequireScope("write:media"))]

@@ -18,12 +18,12 @@ from leadhub.domains.pipelines.schemas import (
 )
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/pipelines", tags=["Pipelines"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/pipelines", tags=["Pipelines"], responses=ERROR_RESPONSES
 )
 
 ReadPipelines = Annotated[Principal, Depends(RequireScope("read:pipelines"))]

@@ -13,12 +13,15 @@ from leadhub.domains.activity.schemas import SocialLeadFilters, SocialLeadRead
 from leadhub.kit.pagination import DEFAULT_PER_PAGE, PageRequest
 from leadhub.kit.types import Text
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import PageEnvelope, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/social-leads", tags=["Activity"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute,
+    prefix="/social-leads",
+    tags=["Activity"],
+    responses=ERROR_RESPONSES,
 )
 
 ReadLeads = Annotated[Principal, Depends(RequireScope("read:leads"))]

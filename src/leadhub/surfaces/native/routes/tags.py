@@ -11,12 +11,12 @@ from leadhub.domains.tags import service as tags
 from leadhub.domains.tags.schemas import TagCreate, TagRead, TagUpdate
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/tags", tags=["Tags"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/tags", tags=["Tags"], responses=ERROR_RESPONSES
 )
 
 ReadTags = Annotated[Principal, Depends(RequireScope("read:tags"))]

@@ -11,12 +11,12 @@ from leadhub.domains.users import service as users
 from leadhub.domains.users.schemas import UserCreate, UserRead, UserUpdate
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/users", tags=["Users"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/users", tags=["Users"], responses=ERROR_RESPONSES
 )
 
 ReadUsers = Annotated[Principal, Depends(RequireScope("read:users"))]

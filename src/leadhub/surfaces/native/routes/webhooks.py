@@ -16,12 +16,12 @@ from leadhub.domains.webhooks.schemas import (
 )
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
-from leadhub.surfaces.common.threaded import ThreadedRoute
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope, PageEnvelope, PageQuery, paginate
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/webhooks", tags=["Webhooks"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/webhooks", tags=["Webhooks"], responses=ERROR_RESPONSES
 )
 
 ReadWebhooks = Annotated[Principal, Depends(RequireScope("read:webhooks"))]
