@@ -13,6 +13,7 @@ from leadhub.domains.jobs.registry import JobContext, PermanentFailure
 from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION
 from leadhub.kit.clock import Clock, utcnow
 from leadhub.kit.crypto import SecretBox
+from leadhub.kit.logs import job_context
 from leadhub.models import Job
 from leadhub.storage.base import BlobStore
 
@@ -42,6 +43,17 @@ def run_one(
     store: BlobStore | None = None,
 ) -> Outcome:
     """Run the job if it is due and nobody else runs it; schedule its retry if it fails."""
+    with job_context(job_id):  # every line it logs carries its id
+        return _run(db, job_id, capabilities, retry, store)
+
+
+def _run(
+    db: Database,
+    job_id: int,
+    capabilities: Capabilities,
+    retry: Callable[[int, float], None],
+    store: BlobStore | None,
+) -> Outcome:
     with db.unit_of_work() as session:
         job = jobs.claim(session, job_id, now=capabilities.clock())
         if job is None:

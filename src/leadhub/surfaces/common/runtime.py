@@ -55,7 +55,7 @@ class Runtime:
         settings.ensure_data_dir()
         return cls(
             settings=settings,
-            db=Database(settings.effective_database_url),
+            db=Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout),
             limiter=RateLimiter(settings.redis_url),
         )
 

@@ -23,6 +23,7 @@ from leadhub.surfaces.common.routing import allowed_methods
 from leadhub.surfaces.native.envelopes import ErrorEnvelope
 
 log = logging.getLogger("leadhub.native")
+UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Retry after the Retry-After delay."
 
 _HTTP_CODES = {
     400: ("BAD_REQUEST", "The request could not be understood."),
@@ -41,6 +42,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorEnvelope, "description": "VALIDATION_FAILED: invalid request data"},
     429: {"model": ErrorEnvelope, "description": "RATE_LIMITED: hourly limit reached"},
     500: {"model": ErrorEnvelope, "description": "SERVER_ERROR: unexpected server error"},
+    503: {
+        "model": ErrorEnvelope,
+        "description": "SERVICE_UNAVAILABLE: the database is briefly unavailable (see Retry-After)",
+    },
 }
 
 
@@ -53,6 +58,10 @@ def error_response(
 
 def server_error(_request: Request) -> JSONResponse:
     return error_response(500, "SERVER_ERROR", "An unexpected error occurred.")
+
+
+def unavailable(_request: Request) -> JSONResponse:
+    return error_response(503, "SERVICE_UNAVAILABLE", UNAVAILABLE_MESSAGE)
 
 
 def install(app: FastAPI) -> None:
