@@ -6,6 +6,7 @@ argument prints one line on stderr and exits non-zero.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -45,6 +46,7 @@ app.command("import")(import_command.import_file)
 app.command("export")(export_command.export_leads)
 
 T = TypeVar("T")
+log = logging.getLogger("leadhub.worker")
 
 
 @contextmanager
@@ -112,7 +114,7 @@ def worker(
     upgrade(runtime.db.engine)
     try:
         runtime.jobs.submit_sweep()  # whatever waited while no worker ran
-        typer.echo(f"leadhub worker: consuming jobs with {workers} threads")
+        log.info("leadhub worker: consuming jobs with %d threads", workers)
         runtime.jobs.consumer(workers).run()
     finally:
         runtime.close()

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from typing import Any, Literal
 
 from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
 
 LogFormat = Literal["text", "json"]
 REQUEST_ID: ContextVar[str | None] = ContextVar("leadhub_request_id", default=None)
@@ -57,37 +58,36 @@ class TextFormatter(logging.Formatter):
         return f"{line} [{ids}]" if ids else line
 
 
+def formatter(log_format: LogFormat) -> logging.Formatter:
+    """One JSON object per line (`json`), or one readable line (`text`)."""
+    if log_format == "json":
+        return JsonFormatter(
+            "{levelname}{name}{message}",
+            style="{",
+            rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
+            timestamp="timestamp",
+            reserved_attrs=_NOT_FIELDS,
+        )
+    return TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def config(log_format: LogFormat, *, info_loggers: tuple[str, ...] = ()) -> dict[str, Any]:
     """A `logging.config.dictConfig` for this process: every line to stderr in `log_format`.
 
     LeadHub's and uvicorn's loggers (and `info_loggers`) log from INFO up, the others (the
     libraries') from WARNING up.
     """
-    formatters: dict[str, dict[str, Any]] = {
-        "text": {
-            "()": f"{__name__}.TextFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
-        },
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "{levelname}{name}{message}",
-            "style": "{",
-            "rename_fields": {"levelname": "level", "name": "logger", "exc_info": "exception"},
-            "timestamp": "timestamp",
-            "reserved_attrs": _NOT_FIELDS,
-        },
-    }
     loggers = ("leadhub", "uvicorn", *info_loggers)
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"context": {"()": f"{__name__}.ContextFilter"}},
-        "formatters": {log_format: formatters[log_format]},
+        "formatters": {"lines": {"()": f"{__name__}.formatter", "log_format": log_format}},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stderr",
-                "formatter": log_format,
+                "formatter": "lines",
                 "filters": ["context"],
             }
         },
