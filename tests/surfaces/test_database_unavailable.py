@@ -12,6 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -373,3 +374,34 @@ def test_a_write_that_waits_past_the_sqlite_busy_timeout_answers_503_and_writes_
             assert answer.status_code == probe.ok, (probe.surface, answer.text)
     assert lead_emails(sqlite_server.db) == [f"locked-{n}@example.com" for n in range(1, 5)]
     assert_logged_once_each(sqlite_server.log, failed)
+
+
+def test_writes_queued_behind_a_held_sqlite_lock_each_give_up_within_the_timeout(
+    sqlite_server: Locked,
+) -> None:
+    """Writes of one server take turns: without a bound on the wait for a turn, the last of N
+    would answer only after N timeouts."""
+    key = {"Authorization": f"Bearer {make_key(sqlite_server.db, sqlite_server.workspace)}"}
+    holder = sqlite3.connect(sqlite_server.path, isolation_level=None, timeout=30)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            answers = list(pool.map(lambda n: timed_post(sqlite_server, key, n), range(6)))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert [status for status, _ in answers] == [503] * 6
+    # Each waits at most its turn's timeout, then SQLite's (1 s each), where 6 in line took 6 s.
+    assert max(seconds for _, seconds in answers) < 4.5, answers
+
+
+def timed_post(locked: Locked, key: dict[str, str], n: int) -> tuple[int, float]:
+    started = time.monotonic()
+    answer = httpx.post(
+        f"{locked.base_url}/api/v1/leads",
+        json={"first_name": f"Queued {n}"},
+        headers=key,
+        timeout=30,
+        trust_env=False,
+    )
+    return answer.status_code, time.monotonic() - started

@@ -125,11 +125,14 @@ def _pass_gate(gate: threading.Lock, info: dict[str, Any], timeout: float) -> No
     lock, with its timeout.
     """
     if not gate.acquire(timeout=timeout):
-        # As SQLite's own timeout would fail, so callers handle one kind of busy database.
-        raise OperationalError(
-            "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
-        )
+        raise busy_database()
     info[_HOLDS_GATE] = True
+
+
+def busy_database() -> OperationalError:
+    """The error of SQLite's own busy timeout, for the waits in front of its lock: callers handle
+    one kind of busy database."""
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
 
 
 def _leave_gate(gate: threading.Lock, info: dict[str, Any]) -> None:

@@ -48,7 +48,9 @@ class Runtime:
         self.jobs = JobQueue(self.settings, self.db, capabilities, store=self.store)
         self.upload_signer = TokenSigner(self.settings.effective_secret_key(), purpose="uploads")
         self.usage = UsageMeter(self.db)
-        self.write_turns = WriteTurns(serialized=is_sqlite(self.db.engine))
+        self.write_turns = WriteTurns(
+            serialized=is_sqlite(self.db.engine), timeout=self.settings.sqlite_busy_timeout
+        )
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
