@@ -25,7 +25,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./leadhub-data")
     database_url: str | None = None
-    # Seconds a SQLite writer waits for another's write lock before the request answers 503.
+    # Seconds a SQLite writer waits for its turn, and for another process's write lock, before
+    # giving up (a request answers 503).
     sqlite_busy_timeout: float = Field(default=30.0, gt=0, le=3600)
     base_url: str | None = None
     secret_key: str | None = None

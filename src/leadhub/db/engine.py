@@ -5,8 +5,9 @@ neither costing the busy path a round trip: a connection that sat unused for a w
 before use and replaced, with every other pooled connection as old, when it is dead; one that
 breaks in use fails its request (the database is unavailable: a 503) and SQLAlchemy then drops
 every connection made before it, so the next requests connect afresh. SQLAlchemy's own
-`pool_pre_ping` pings on every checkout, a round trip of about 0.1 ms of CPU and more of wait,
-and a request checks out two connections or more.
+`pool_pre_ping` pings on every checkout: measured, 0.06 ms more of this process's CPU per checkout
+(0.07 instead of 0.01) and a round trip's wait, where a request checks out two connections or
+more; the idle check adds a few microseconds.
 """
 
 from __future__ import annotations

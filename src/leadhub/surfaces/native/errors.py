@@ -23,7 +23,6 @@ from leadhub.surfaces.common.routing import allowed_methods
 from leadhub.surfaces.native.envelopes import ErrorEnvelope
 
 log = logging.getLogger("leadhub.native")
-UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Retry after the Retry-After delay."
 
 _HTTP_CODES = {
     400: ("BAD_REQUEST", "The request could not be understood."),
@@ -61,7 +60,9 @@ def server_error(_request: Request) -> JSONResponse:
 
 
 def unavailable(_request: Request) -> JSONResponse:
-    return error_response(503, "SERVICE_UNAVAILABLE", UNAVAILABLE_MESSAGE)
+    return error_response(
+        503, "SERVICE_UNAVAILABLE", "The service is briefly unavailable. Retry in a few seconds."
+    )
 
 
 def install(app: FastAPI) -> None:
