@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./leadhub-data")
     database_url: str | None = None
+    # Seconds a SQLite writer waits for its turn, and for another process's write lock, before
+    # giving up (a request answers 503).
+    sqlite_busy_timeout: float = Field(default=30.0, gt=0, le=3600)
     base_url: str | None = None
     secret_key: str | None = None
     redis_url: str | None = None
@@ -46,6 +50,9 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=60, ge=1, le=3600)
     # The largest CSV or XLSX file an import accepts, in bytes.
     import_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    # How `leadhub serve` and `leadhub worker` write their logs to stderr: lines for people, or
+    # one JSON object per line for a log collector.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("base_url")
     @classmethod

@@ -32,23 +32,23 @@ from tests.surfaces.native.assertions import bearer
 
 # Routes any valid key may call, whatever its scopes.
 KEY_ONLY_PATHS = frozenset({"/api/v1/me", "/compat/leadpanther/api/v1/me"})
-ERROR_STATUSES = ("401", "403", "404", "422", "429", "500")
+ERROR_STATUSES = ("401", "403", "404", "422", "429", "500", "503")
 ERROR_SCHEMA = "#/components/schemas/ErrorEnvelope"
 # Each product dialect declares its errors in its own shape: (path prefix, statuses, schema).
 DIALECT_ERRORS = (
     (
         LEADTRACKR_PREFIX,
-        ("400", "401", "403", "404", "429", "500"),
+        ("400", "401", "403", "404", "429", "500", "503"),
         "#/components/schemas/LeadTrackrError",
     ),
     (
         LEADPANTHER_PREFIX,
-        ("400", "401", "403", "404", "429", "500"),
+        ("400", "401", "403", "404", "429", "500", "503"),
         "#/components/schemas/LeadPantherError",
     ),
     (
         LEADSOPEDIA_PREFIX,
-        ("400", "401", "403", "404", "429", "500"),
+        ("400", "401", "403", "404", "429", "500", "503"),
         "#/components/schemas/LeadsopediaError",
     ),
 )

@@ -9,17 +9,21 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from leadhub.db import engine as engines
+from leadhub.db.availability import is_unavailable
 from leadhub.db.uow import Database
 
 
-@pytest.fixture
-def sqlite_db(tmp_path: Path) -> Database:
-    database = Database(f"sqlite:///{tmp_path / 'gate.db'}")
+def counter_database(path: Path, **options: float) -> Database:
+    database = Database(f"sqlite:///{path}", **options)
     with database.engine.begin() as connection:
         connection.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)"))
         connection.execute(text("INSERT INTO counter VALUES (1, 0)"))
     return database
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Database:
+    return counter_database(tmp_path / "gate.db")
 
 
 def _bump(database: Database) -> None:
@@ -77,10 +81,8 @@ def test_readers_do_not_wait_for_a_writer(sqlite_db: Database) -> None:
     assert _count(sqlite_db) == 7
 
 
-def test_a_writer_that_waits_too_long_fails_as_a_busy_database(
-    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(engines, "BUSY_TIMEOUT_SECONDS", 0.2)
+def test_a_writer_that_waits_too_long_fails_as_a_busy_database(tmp_path: Path) -> None:
+    sqlite_db = counter_database(tmp_path / "gate.db", busy_timeout=0.2)
     outcome: list[BaseException] = []
     with sqlite_db.unit_of_work() as holding:
         holding.execute(text("UPDATE counter SET n = 1 WHERE id = 1"))
@@ -96,5 +98,6 @@ def test_a_writer_that_waits_too_long_fails_as_a_busy_database(
         waiting.join(timeout=10)
     assert len(outcome) == 1 and isinstance(outcome[0], OperationalError)
     assert "locked" in str(outcome[0])
+    assert is_unavailable(outcome[0])  # a 503 with Retry-After at the edge
     _bump(sqlite_db)  # the holder's commit opened the gate again
     assert _count(sqlite_db) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -75,7 +76,7 @@ def producer(db: Database, data_dir: Path, redis_url: str | None = None) -> JobQ
 
 @contextmanager
 def worker(
-    database_url: str, data_dir: Path, redis_url: str | None = None
+    database_url: str, data_dir: Path, redis_url: str | None = None, **settings: str
 ) -> Iterator[subprocess.Popen[bytes]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEADHUB_")}
     env.update(
@@ -83,6 +84,7 @@ def worker(
         LEADHUB_DATA_DIR=str(data_dir),
         LEADHUB_SECRET_KEY="test-secret",
         LEADHUB_QUEUE_NAME=queue_name(data_dir),
+        **settings,
     )
     if redis_url:
         env["LEADHUB_REDIS_URL"] = redis_url
@@ -174,3 +176,19 @@ def test_two_workers_share_the_redis_queue_and_run_each_job_once(
         wait_for(lambda: [status for status, _ in statuses(own_db)] == ["done"] * 20, timeout=90)
     assert all(attempts == 1 for _, attempts in statuses(own_db))
     assert tag_count(own_db) == 20
+
+
+def test_a_worker_logs_json_lines_that_carry_the_job_id(
+    own_database_url: str, own_db: Database, own_workspace: Workspace, tmp_path: Path
+) -> None:
+    producer(own_db, tmp_path)
+    with worker(own_database_url, tmp_path, LEADHUB_LOG_FORMAT="json"):
+        with own_db.unit_of_work() as session:
+            job_id = jobs.enqueue(session, "test.broken", {}, workspace_id=own_workspace.id).id
+        wait_for(lambda: statuses(own_db) == [("failed", 1)])
+    (log_path,) = tmp_path.glob("worker-*.log")
+    lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
+    assert any(line["message"].startswith(READY) for line in lines)
+    failed = [line for line in lines if line.get("job_id") == job_id]
+    assert failed, lines
+    assert failed[0]["level"] == "WARNING" and "misconfigured" in failed[0]["message"]

@@ -51,7 +51,7 @@ def import_file(
     )
     settings = Settings()
     settings.ensure_data_dir()
-    database = Database(settings.effective_database_url)
+    database = Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout)
     store = store_from_settings(settings)
     try:
         upgrade(database.engine)

@@ -29,6 +29,7 @@ from leadhub.domains.grants import service as grants
 from leadhub.domains.users import service as users
 from leadhub.domains.workspaces import service as workspaces
 from leadhub.errors import LeadHubError
+from leadhub.kit import logs
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="LeadHub lead-management hub.")
 workspace_app = typer.Typer(no_args_is_help=True, help="Workspaces.")
@@ -45,6 +46,7 @@ app.command("import")(import_command.import_file)
 app.command("export")(export_command.export_leads)
 
 T = TypeVar("T")
+log = logging.getLogger("leadhub.worker")
 
 
 @contextmanager
@@ -52,7 +54,7 @@ def unit_of_work() -> Iterator[Session]:
     """A migrated database and one committed unit of work, or a one-line error."""
     settings = Settings()
     settings.ensure_data_dir()
-    database = Database(settings.effective_database_url)
+    database = Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout)
     try:
         upgrade(database.engine)
         with database.unit_of_work() as session:
@@ -79,9 +81,10 @@ def serve(
 
     os.environ.setdefault("LEADHUB_BASE_URL", f"http://{host}:{port}")
     settings = Settings()
+    log_config = logs.configure(settings.log_format)
     settings.ensure_data_dir()
     settings.effective_secret_key()
-    database = Database(settings.effective_database_url)
+    database = Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout)
     upgrade(database.engine)
     refresh_statistics_quietly(database.engine)
     database.dispose()
@@ -92,7 +95,9 @@ def serve(
         port=port,
         workers=workers,
         proxy_headers=True,
+        log_config=log_config,
         log_level="info",
+        access_log=False,  # LeadHub writes its own, with the request id and the duration
     )
 
 
@@ -103,15 +108,13 @@ def worker(
     """Consume background jobs (with LEADHUB_REDIS_URL, on any number of machines)."""
     from leadhub.surfaces.common.runtime import Runtime
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     settings = Settings()
+    logs.configure(settings.log_format, info_loggers=("huey",))
     runtime = Runtime.build(settings)
     upgrade(runtime.db.engine)
     try:
         runtime.jobs.begin_consuming()
-        typer.echo(f"leadhub worker: consuming jobs with {workers} threads")
+        log.info("leadhub worker: consuming jobs with %d threads", workers)
         runtime.jobs.consumer(workers).run()
     finally:
         runtime.close()
@@ -122,7 +125,7 @@ def migrate() -> None:
     """Upgrade the database schema to the latest version."""
     settings = Settings()
     settings.ensure_data_dir()
-    database = Database(settings.effective_database_url)
+    database = Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout)
     upgrade(database.engine)
     refresh_statistics_quietly(database.engine)
     database.dispose()

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadhub.db import outbox
-from leadhub.db.engine import make_engine
+from leadhub.db.engine import BUSY_TIMEOUT_SECONDS, make_engine
 
 Dispatcher = Callable[[list[tuple[int, float]]], None]
 log = logging.getLogger("leadhub.jobs")
@@ -23,9 +23,15 @@ log = logging.getLogger("leadhub.jobs")
 class Database:
     """An engine and the two kinds of session it hands out: reading, and writing."""
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        engine: Engine | None = None,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> None:
         self.url = url
-        self.engine = engine or make_engine(url)
+        self.engine = engine or make_engine(url, busy_timeout=busy_timeout)
         writer_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False)
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)

@@ -19,12 +19,14 @@ from huey.consumer import Consumer
 import leadhub.domains.tasks  # noqa: F401  (registers every domain's job handlers)
 from leadhub.config import Settings
 from leadhub.db import maintenance
+from leadhub.db.availability import describe, is_unavailable
 from leadhub.db.uow import Database
 from leadhub.domains.idempotency import service as idempotency
 from leadhub.domains.jobs import service as jobs
 from leadhub.domains.media import service as media
 from leadhub.jobs.heartbeat import Heartbeat
 from leadhub.jobs.runner import Capabilities, Outcome, run_one
+from leadhub.kit.logs import job_context
 from leadhub.storage.base import BlobStore
 from leadhub.storage.factory import store_from_settings
 
@@ -56,8 +58,8 @@ class JobQueue:
         self.heartbeat = Heartbeat(db, self.lease, capabilities.clock)
         self.huey = self._make_huey(settings, immediate)
         self._task = self.huey.task(name="leadhub.run_job")(self.execute)
-        self.huey.periodic_task(crontab(minute="*"), name="leadhub.sweep")(self.sweep)
-        self._sweep_later = self.huey.task(name="leadhub.sweep_after_start")(self.sweep)
+        self.huey.periodic_task(crontab(minute="*"), name="leadhub.sweep")(self.periodic_sweep)
+        self._sweep_later = self.huey.task(name="leadhub.sweep_after_start")(self.periodic_sweep)
         self.huey.periodic_task(crontab(minute="7"), name="leadhub.purge_uploads")(
             self.purge_uploads
         )
@@ -92,14 +94,23 @@ class JobQueue:
             log.exception("could not hand job %s to the queue", job_id)
 
     def execute(self, job_id: int) -> Outcome:
-        return run_one(
-            self.db,
-            job_id,
-            self.capabilities,
-            retry=self.submit,
-            store=self.store,
-            alive=self.heartbeat.running,
-        )
+        try:
+            return run_one(
+                self.db,
+                job_id,
+                self.capabilities,
+                retry=self.submit,
+                store=self.store,
+                alive=self.heartbeat.running,
+            )
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            # Its row is as the outage left it (pending, or running until its lease ends): a
+            # sweep hands it over again once the database is back.
+            with job_context(job_id):
+                log.warning("job %s waits for the database: %s", job_id, describe(exc))
+            return "retry"
 
     def sweep(self) -> int:
         """Hand over every job that should be running; answers how many."""
@@ -108,6 +119,16 @@ class JobQueue:
         for job_id in due:
             self.submit(job_id)
         return len(due)
+
+    def periodic_sweep(self) -> int:
+        """The sweep every minute: while the database is unavailable, one line, not a trace."""
+        try:
+            return self.sweep()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("job sweep waits for the database: %s", describe(exc))
+            return 0
 
     def purge_uploads(self) -> int:
         """Delete expired uploads that never received their file; answers how many."""

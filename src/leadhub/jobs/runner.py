@@ -15,6 +15,7 @@ from leadhub.domains.jobs.registry import JobContext, PermanentFailure
 from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION
 from leadhub.kit.clock import Clock, utcnow
 from leadhub.kit.crypto import SecretBox
+from leadhub.kit.logs import job_context
 from leadhub.models import Job
 from leadhub.storage.base import BlobStore
 
@@ -48,6 +49,18 @@ def run_one(
 
     `alive(job_id)` surrounds the run (the consumer's heartbeat renews the job's lease).
     """
+    with job_context(job_id):  # every line it logs carries its id
+        return _claim_and_run(db, job_id, capabilities, retry, store, alive)
+
+
+def _claim_and_run(
+    db: Database,
+    job_id: int,
+    capabilities: Capabilities,
+    retry: Callable[[int, float], None],
+    store: BlobStore | None,
+    alive: Callable[[int], AbstractContextManager[None]] | None,
+) -> Outcome:
     with db.unit_of_work() as session:
         job = jobs.claim(session, job_id, now=capabilities.clock())
         if job is None:

@@ -10,7 +10,9 @@ import anyio.to_thread
 import httpx
 from anyio.from_thread import start_blocking_portal
 from fastapi import FastAPI
+from sqlalchemy.exc import OperationalError
 
+from leadhub.db.availability import is_unavailable
 from leadhub.surfaces.common.turns import WriteTurns
 
 T = TypeVar("T")
@@ -49,10 +51,29 @@ def test_writes_finish_when_they_outnumber_the_worker_threads(
 
 
 def test_only_a_database_with_one_writer_makes_writes_take_turns() -> None:
-    async def held(serialized: bool) -> bool:
-        turn = WriteTurns(serialized=serialized).turn()
-        async with turn:
-            return isinstance(turn, asyncio.Lock) and turn.locked()
+    async def second_gets_in(serialized: bool) -> bool:
+        turns = WriteTurns(serialized=serialized)
+        async with turns.turn():
+            try:
+                async with asyncio.timeout(0.1), turns.turn():
+                    return True
+            except TimeoutError:
+                return False
 
-    assert run(lambda: held(serialized=True)) is True
-    assert run(lambda: held(serialized=False)) is False
+    assert run(lambda: second_gets_in(serialized=True)) is False
+    assert run(lambda: second_gets_in(serialized=False)) is True
+
+
+def test_a_turn_not_given_within_the_busy_timeout_fails_as_a_busy_database() -> None:
+    async def wait_behind_a_holder() -> BaseException | None:
+        turns = WriteTurns(serialized=True, timeout=0.1)
+        async with turns.turn():
+            try:
+                async with turns.turn():
+                    return None
+            except OperationalError as exc:
+                return exc
+
+    error = run(wait_behind_a_holder)
+    assert error is not None and "database is locked" in str(error)
+    assert is_unavailable(error)  # a 503 with Retry-After at the edge

@@ -1,12 +1,16 @@
 """Per-request context kept in the ASGI scope, and the root middleware that writes its headers.
 
-Every response gets `X-Request-Id`; a response to an authenticated request also gets the
-`X-RateLimit-*` headers of the key's budget, whatever the status, errors included.
+Every response gets `X-Request-Id` (a sane incoming one is kept, else one is made), and every
+line logged while the request runs carries it; a response to an authenticated request also gets
+the `X-RateLimit-*` headers of the key's budget, whatever the status, errors included. Each
+request ends with one access line in the `leadhub.access` log.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +19,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from leadhub.kit.logs import REQUEST_ID
 from leadhub.surfaces.common.ratelimit import Budget
 
 SCOPE_KEY = "leadhub"
+access_log = logging.getLogger("leadhub.access")
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
 
@@ -63,12 +69,16 @@ class ResponseContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
         ctx = context(scope)
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         ctx["request_id"] = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
+        status = 500  # what the client sees when the app fails before it answers
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-Id"] = ctx["request_id"]
                 budget: Budget | None = ctx.get("budget")
@@ -79,4 +89,30 @@ class ResponseContextMiddleware:
                         headers["Retry-After"] = str(budget.retry_after)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        token = REQUEST_ID.set(ctx["request_id"])
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            _log_access(scope, status, time.perf_counter() - started)
+            REQUEST_ID.reset(token)
+
+
+def _log_access(scope: Scope, status: int, seconds: float) -> None:
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    method, path, duration_ms = scope["method"], scope["path"], round(seconds * 1000, 2)
+    client = scope.get("client")
+    access_log.info(
+        "%s %s %s %.2f ms",
+        method,
+        path,
+        status,
+        duration_ms,
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": duration_ms,
+            "client": client[0] if client else None,
+        },
+    )

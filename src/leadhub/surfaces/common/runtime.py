@@ -48,14 +48,16 @@ class Runtime:
         self.jobs = JobQueue(self.settings, self.db, capabilities, store=self.store)
         self.upload_signer = TokenSigner(self.settings.effective_secret_key(), purpose="uploads")
         self.usage = UsageMeter(self.db)
-        self.write_turns = WriteTurns(serialized=is_sqlite(self.db.engine))
+        self.write_turns = WriteTurns(
+            serialized=is_sqlite(self.db.engine), timeout=self.settings.sqlite_busy_timeout
+        )
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
         settings.ensure_data_dir()
         return cls(
             settings=settings,
-            db=Database(settings.effective_database_url),
+            db=Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout),
             limiter=RateLimiter(settings.redis_url),
         )
 

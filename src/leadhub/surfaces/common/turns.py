@@ -6,18 +6,25 @@ them; and were any step of the request that has the database to need a worker th
 transaction ends (FastAPI checks a plain endpoint's answer in one), nothing would move at all.
 So a write request first waits for its turn here, holding no thread, and keeps it until its
 transaction has ended. PostgreSQL locks rows, not the database: there, writes take no turn.
+
+A turn is waited for at most the busy timeout, as SQLite's lock is: while another process holds
+the lock, each request in line would otherwise wait for every one before it to time out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
-from contextlib import AbstractAsyncContextManager, nullcontext
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+
+from leadhub.db.engine import BUSY_TIMEOUT_SECONDS, busy_database
 
 
 class WriteTurns:
-    def __init__(self, *, serialized: bool) -> None:
+    def __init__(self, *, serialized: bool, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         self.serialized = serialized
+        self.timeout = timeout
         # One lock per event loop: a test client runs its own loop.
         self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
@@ -31,4 +38,17 @@ class WriteTurns:
         lock = self._locks.get(loop)
         if lock is None:
             lock = self._locks.setdefault(loop, asyncio.Lock())
-        return lock
+        return _taken(lock, self.timeout)
+
+
+@asynccontextmanager
+async def _taken(lock: asyncio.Lock, timeout: float) -> AsyncIterator[None]:
+    try:
+        async with asyncio.timeout(timeout):
+            await lock.acquire()
+    except TimeoutError:
+        raise busy_database() from None  # as SQLite would answer: a 503 at the edge
+    try:
+        yield
+    finally:
+        lock.release()

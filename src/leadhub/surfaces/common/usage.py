@@ -20,6 +20,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from leadhub.db.availability import describe, is_unavailable
 from leadhub.db.uow import Database
 from leadhub.domains.account import usage
 from leadhub.kit.clock import utcnow
@@ -112,9 +113,12 @@ class UsageMeter:
                 usage.add_calls(session, taken)
         except IntegrityError:  # a key (or its workspace) is gone: write the others one by one
             taken = self._write_each(taken)
-        except SQLAlchemyError:
+        except SQLAlchemyError as exc:
             calls = sum(taken.values())
-            log.exception("API usage: %d calls not written; kept for the next try", calls)
+            if is_unavailable(exc):  # expected while the database restarts: no trace
+                log.warning("API usage: %d calls kept for the next try: %s", calls, describe(exc))
+            else:
+                log.exception("API usage: %d calls not written; kept for the next try", calls)
             self._put_back(taken)
             return 0
         self._stored_moved(taken)

@@ -21,7 +21,7 @@ def create_leadpanther_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(title="LeadPanther API", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     errors.install(app)
-    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     app.include_router(routes.account_router, prefix=VERSION)
     app.include_router(routes.workspace_router, prefix=VERSION)
     # The client twins are the same operations; the API reference documents them once.

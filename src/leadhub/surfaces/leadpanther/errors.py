@@ -2,7 +2,7 @@
 
 `{"error": {"code": "not_found", "message": …, "details"?: {field: [messages]}}, "request_id": …}`
 with 400 for every invalid request (LeadPanther has no 422), then 401, 402, 403, 404, 405, 409,
-413, 415, 429 (with Retry-After) and 500 (never a trace).
+413, 415, 429 (with Retry-After), 500 (never a trace) and 503 (with Retry-After).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     429: _declared("rate_limited: rate limit reached (see Retry-After)"),
     "4XX": _declared("Any other client error"),
     500: _declared("server_error: unexpected server error"),
+    503: _declared("service_unavailable: the database is briefly unavailable (see Retry-After)"),
 }
 
 
@@ -72,6 +73,12 @@ def error_response(
 
 def server_error(request: Request) -> JSONResponse:
     return error_response(request, 500, "server_error", "An unexpected error occurred.")
+
+
+def unavailable(request: Request) -> JSONResponse:
+    return error_response(
+        request, 503, "service_unavailable", "The service is briefly unavailable. Retry later."
+    )
 
 
 def _invalid(request: Request, details: dict[str, list[str]]) -> JSONResponse:

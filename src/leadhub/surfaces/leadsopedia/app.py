@@ -16,7 +16,7 @@ def create_leadsopedia_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(title="Leadsopedia API", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     errors.install(app)
-    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     for router in (lists.router, contacts.router, account.router):
         app.include_router(router, prefix=VERSION)
     for prefix in downloads.PREFIXES:

@@ -1,5 +1,5 @@
 """The Leadsopedia surface's one error mapping: `{"message": …}`, with `errors` per field for a
-bad parameter (400: the document knows no 422), then 401, 402, 403, 404, 405, 429 and 500."""
+bad parameter (400: the document knows no 422), then 401, 402, 403, 404, 405, 429, 500 and 503."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     429: _declared("Rate limit or monthly quota reached (see Retry-After)"),
     "4XX": _declared("Any other client error"),
     500: _declared("Unexpected server error"),
+    503: _declared("The database is briefly unavailable (see Retry-After)"),
 }
 
 
@@ -67,6 +68,10 @@ def error_response(
 
 def server_error(_request: Request) -> JSONResponse:
     return error_response(500, "Internal server error.")
+
+
+def unavailable(_request: Request) -> JSONResponse:
+    return error_response(503, "Service temporarily unavailable. Please retry later.")
 
 
 def install(app: FastAPI) -> None:

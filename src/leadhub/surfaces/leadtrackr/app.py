@@ -18,7 +18,7 @@ def create_leadtrackr_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(title="LeadTrackr API", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     errors.install(app)
-    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     app.add_middleware(PublicCors, path_pattern=CREATE_LEAD_PATH)
     app.include_router(routes.router)
     return app

@@ -1,6 +1,6 @@
 """The LeadTrackr surface's one error mapping: every error is `{"message": …}`.
 
-A bad parameter is 400 (LeadTrackr has no 422), then 401, 403, 404, 405, 409, 429 and 500.
+A bad parameter is 400 (LeadTrackr has no 422), then 401, 403, 404, 405, 409, 429, 500 and 503.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     429: _declared("Rate limit reached (see Retry-After)"),
     "4XX": _declared("Any other client error"),
     500: _declared("Unexpected server error"),
+    503: _declared("The database is briefly unavailable (see Retry-After)"),
 }
 
 
@@ -60,6 +61,10 @@ def error_response(status: int, message: str) -> JSONResponse:
 
 def server_error(_request: Request) -> JSONResponse:
     return error_response(500, "Internal server error")
+
+
+def unavailable(_request: Request) -> JSONResponse:
+    return error_response(503, "Service temporarily unavailable, please try again later")
 
 
 def _message(text: str) -> str:

@@ -68,7 +68,7 @@ def create_native_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(title="LeadHub API", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     errors.install(app)
-    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     # Browsers on any site may post a form's submissions with its public key (and make them
     # safe to retry).
     app.add_middleware(

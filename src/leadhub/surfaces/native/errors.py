@@ -41,6 +41,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorEnvelope, "description": "VALIDATION_FAILED: invalid request data"},
     429: {"model": ErrorEnvelope, "description": "RATE_LIMITED: hourly limit reached"},
     500: {"model": ErrorEnvelope, "description": "SERVER_ERROR: unexpected server error"},
+    503: {
+        "model": ErrorEnvelope,
+        "description": "SERVICE_UNAVAILABLE: the database is briefly unavailable (see Retry-After)",
+    },
 }
 
 
@@ -53,6 +57,12 @@ def error_response(
 
 def server_error(_request: Request) -> JSONResponse:
     return error_response(500, "SERVER_ERROR", "An unexpected error occurred.")
+
+
+def unavailable(_request: Request) -> JSONResponse:
+    return error_response(
+        503, "SERVICE_UNAVAILABLE", "The service is briefly unavailable. Retry in a few seconds."
+    )
 
 
 def install(app: FastAPI) -> None:

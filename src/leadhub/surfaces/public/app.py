@@ -30,7 +30,7 @@ def create_forms_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     errors.install(app)
-    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     app.include_router(forms.router)
     return app
 
@@ -39,7 +39,11 @@ def create_uploads_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     upload_errors.install(app)
-    app.add_middleware(ErrorBoundary, render=upload_errors.server_error)
+    app.add_middleware(
+        ErrorBoundary,
+        render=upload_errors.server_error,
+        unavailable=upload_errors.unavailable,
+    )
     app.include_router(uploads.router)
     return app
 
@@ -52,7 +56,7 @@ def create_magnets_app(runtime: Runtime) -> FastAPI:
         runtime.settings.effective_secret_key(), purpose="magnet-unlock"
     )
     errors.install(app)
-    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     app.add_middleware(SecurityHeaders)
     app.include_router(lead_magnets.router)
     return app
@@ -63,6 +67,6 @@ def create_downloads_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     downloads.install(app)
-    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     app.include_router(downloads.router)
     return app

@@ -17,6 +17,12 @@ def server_error(request: Request) -> HTMLResponse:
     return message(request, "Something went wrong", "Please try again in a moment.", 500)
 
 
+def unavailable(request: Request) -> HTMLResponse:
+    return message(
+        request, "Back in a moment", "This page is briefly unavailable. Please try again.", 503
+    )
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(LeadHubError)
     async def _domain(request: Request, exc: LeadHubError) -> HTMLResponse:

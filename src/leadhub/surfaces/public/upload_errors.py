@@ -24,6 +24,10 @@ def server_error(_request: Request) -> JSONResponse:
     return error(500, "SERVER_ERROR", "An unexpected error occurred.")
 
 
+def unavailable(_request: Request) -> JSONResponse:
+    return error(503, "SERVICE_UNAVAILABLE", "The service is briefly unavailable. Retry later.")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(LeadHubError)
     async def _domain(request: Request, exc: LeadHubError) -> JSONResponse:

@@ -59,7 +59,7 @@ def create_web_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     errors.install(app)
-    app.add_middleware(ErrorBoundary, render=errors.server_error)
+    app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     # Signed (itsdangerous), HttpOnly, SameSite=Lax; Secure whenever LeadHub is served over HTTPS.
     app.add_middleware(
         SessionMiddleware,

@@ -20,6 +20,7 @@ _TITLES = {
     405: "This page cannot be used that way",
     429: "Please slow down",
     500: "Something went wrong",
+    503: "Back in a moment",
 }
 
 
@@ -35,6 +36,17 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 def server_error(request: Request) -> HTMLResponse:
     return error_page(request, 500, "Please try again in a moment. The error has been logged.")
+
+
+def unavailable(request: Request) -> HTMLResponse:
+    """The page on its own: the layout would read the database (workspaces, clients)."""
+    context = {
+        "status": 503,
+        "title": _TITLES[503],
+        "message": "LeadHub is briefly unavailable. Please try again in a few seconds.",
+        "user": None,
+    }
+    return templates.TemplateResponse(request, "errors/error.html", context, status_code=503)
 
 
 def install(app: FastAPI) -> None:

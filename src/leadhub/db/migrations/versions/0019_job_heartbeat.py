@@ -1,7 +1,7 @@
 """a running job's consumer beats on its row: a job whose consumer died runs again a lease later
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-07 03:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import leadhub.db.types
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
