@@ -82,7 +82,7 @@ def serve(
     settings.ensure_data_dir()
     settings.effective_secret_key()
     database = Database(settings.effective_database_url)
-    upgrade(database.engine)
+    typer.echo(f"leadhub serve: {upgrade(database.engine).describe()}")
     refresh_statistics_quietly(database.engine)
     database.dispose()
     uvicorn.run(
@@ -108,7 +108,7 @@ def worker(
     )
     settings = Settings()
     runtime = Runtime.build(settings)
-    upgrade(runtime.db.engine)
+    typer.echo(f"leadhub worker: {upgrade(runtime.db.engine).describe()}")
     try:
         runtime.jobs.submit_sweep()  # whatever waited while no worker ran
         typer.echo(f"leadhub worker: consuming jobs with {workers} threads")
@@ -123,9 +123,11 @@ def migrate() -> None:
     settings = Settings()
     settings.ensure_data_dir()
     database = Database(settings.effective_database_url)
-    upgrade(database.engine)
+    migrated = upgrade(database.engine)
     refresh_statistics_quietly(database.engine)
     database.dispose()
+    if migrated.applied:
+        typer.echo(migrated.describe())
     typer.echo("database is up to date")
 
 

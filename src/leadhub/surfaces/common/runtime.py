@@ -56,7 +56,7 @@ class Runtime:
         return cls(
             settings=settings,
             db=Database(settings.effective_database_url),
-            limiter=RateLimiter(settings.redis_url),
+            limiter=RateLimiter(settings.redis_url, prefix=settings.queue_name),
         )
 
     def close(self) -> None:
