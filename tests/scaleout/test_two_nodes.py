@@ -102,56 +102,75 @@ def forget_redis_keys(redis_url: str, namespace: str) -> None:
 def deployment(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Deployment]:
     on_postgresql()
     root = tmp_path_factory.mktemp("scaleout")
-    # The job queue and the rate limits of this deployment alone on the shared Redis database.
-    namespace = f"leadhub-scaleout-{uuid.uuid4().hex[:12]}"
+    # The job queue and the rate limits of this deployment alone on the shared Redis database
+    # (in characters huey keeps in its key names, so that one pattern finds them all).
+    namespace = f"leadhub_scaleout_{uuid.uuid4().hex[:12]}"
     data_dir = root / "shared-data"
-    with scratch_database(root) as database_url, ExitStack() as stack:
-        # What every node of the deployment shares. No LEADHUB_SECRET_KEY: the nodes generate
-        # it into the shared data directory, all at once, and must agree on it.
-        env = {
-            "LEADHUB_DATABASE_URL": database_url,
-            "LEADHUB_REDIS_URL": redis_url,
-            "LEADHUB_QUEUE_NAME": namespace,
-            "LEADHUB_DATA_DIR": str(data_dir),
-            "LEADHUB_WEBHOOK_ALLOW_PRIVATE": "true",  # the local webhook receiver
-        }
-        ports = [free_port(), free_port()]
-        while ports[0] == ports[1]:
-            ports[1] = free_port()
-        # All four at once: nothing waits for another before it starts.
-        servers = [
-            stack.enter_context(server_process(root / f"node{number}", env, port))
-            for number, port in enumerate(ports, start=1)
-        ]
-        workers = [
-            stack.enter_context(
-                leadhub_process(["worker"], root / f"worker{number}", env, "worker.log")
+    try:
+        with scratch_database(root) as database_url, ExitStack() as stack:
+            yield from start_deployment(
+                stack,
+                env_for(database_url, redis_url, namespace, data_dir),
+                root,
+                database_url,
+                data_dir,
             )
-            for number in (1, 2)
-        ]
-        for server, base_url in servers:
-            wait_until_healthy(server, base_url)
-        for worker in workers:
+    finally:  # once every process has stopped, so none writes a key afterwards
+        forget_redis_keys(redis_url, namespace)
 
-            def ready(worker: LeadhubProcess = worker) -> bool:
-                if worker.process.poll() is not None:
-                    pytest.fail(f"leadhub worker exited:\n{worker.log()}")
-                return WORKER_READY in worker.log()
 
-            wait_for(ready, START_TIMEOUT, f"{worker.log_path} to consume")
-        db = Database(database_url)
-        try:
-            yield Deployment(
-                nodes=[base_url for _, base_url in servers],
-                servers=[server for server, _ in servers],
-                workers=workers,
-                db=db,
-                database_url=database_url,
-                data_dir=data_dir,
-            )
-        finally:
-            db.dispose()
-            forget_redis_keys(redis_url, namespace)
+def env_for(database_url: str, redis_url: str, namespace: str, data_dir: Path) -> dict[str, str]:
+    """What every node of the deployment shares. No LEADHUB_SECRET_KEY: the nodes generate it
+    into the shared data directory, all at once, and must agree on it."""
+    return {
+        "LEADHUB_DATABASE_URL": database_url,
+        "LEADHUB_REDIS_URL": redis_url,
+        "LEADHUB_QUEUE_NAME": namespace,
+        "LEADHUB_DATA_DIR": str(data_dir),
+        "LEADHUB_WEBHOOK_ALLOW_PRIVATE": "true",  # the local webhook receiver
+    }
+
+
+def start_deployment(
+    stack: ExitStack, env: dict[str, str], root: Path, database_url: str, data_dir: Path
+) -> Iterator[Deployment]:
+    """Two `leadhub serve` and two `leadhub worker` processes, all started at once."""
+    ports = [free_port(), free_port()]
+    while ports[0] == ports[1]:
+        ports[1] = free_port()
+    # Nothing waits for another before it starts: the four migrate the empty database together.
+    servers = [
+        stack.enter_context(server_process(root / f"node{number}", env, port))
+        for number, port in enumerate(ports, start=1)
+    ]
+    workers = [
+        stack.enter_context(
+            leadhub_process(["worker"], root / f"worker{number}", env, "worker.log")
+        )
+        for number in (1, 2)
+    ]
+    for server, base_url in servers:
+        wait_until_healthy(server, base_url)
+    for worker in workers:
+
+        def ready(worker: LeadhubProcess = worker) -> bool:
+            if worker.process.poll() is not None:
+                pytest.fail(f"leadhub worker exited:\n{worker.log()}")
+            return WORKER_READY in worker.log()
+
+        wait_for(ready, START_TIMEOUT, f"{worker.log_path} to consume")
+    db = Database(database_url)
+    try:
+        yield Deployment(
+            nodes=[base_url for _, base_url in servers],
+            servers=[server for server, _ in servers],
+            workers=workers,
+            db=db,
+            database_url=database_url,
+            data_dir=data_dir,
+        )
+    finally:
+        db.dispose()
 
 
 @pytest.fixture(scope="module")
