@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -190,30 +191,41 @@ def free_port() -> int:
         return port
 
 
-@contextmanager
-def running_server(workdir: Path, env: dict[str, str]) -> Iterator[str]:
-    """`leadhub serve` in a subprocess, with only the given LEADHUB_* variables; its base URL.
+@dataclass
+class LeadhubProcess:
+    """A `leadhub` command running in a subprocess, its output going to `log_path`."""
 
-    The server runs in `workdir` (no stray .env) and logs to `workdir/server.log`.
-    """
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def leadhub_env(env: dict[str, str]) -> dict[str, str]:
+    """This environment without any LEADHUB_* variable of the caller's, plus the given ones."""
+    clean = {name: value for name, value in os.environ.items() if not name.startswith("LEADHUB_")}
+    return {**clean, **env}
+
+
+@contextmanager
+def leadhub_process(
+    args: list[str], workdir: Path, env: dict[str, str], log_name: str
+) -> Iterator[LeadhubProcess]:
+    """`leadhub ARGS` started in `workdir` (no stray .env) with only the given LEADHUB_*
+    variables, logging to `workdir/log_name`; stopped (SIGTERM, then SIGKILL) at the end."""
     workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    clean_env = {
-        name: value for name, value in os.environ.items() if not name.startswith("LEADHUB_")
-    }
-    log_path = workdir / "server.log"
+    log_path = workdir / log_name
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [LEADHUB_COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [LEADHUB_COMMAND, *args],
             cwd=workdir,
-            env={**clean_env, **env},
+            env=leadhub_env(env),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_until_healthy(process, base_url, log_path)
-            yield base_url
+            yield LeadhubProcess(process, log_path)
         finally:
             process.terminate()
             try:
@@ -223,11 +235,33 @@ def running_server(workdir: Path, env: dict[str, str]) -> Iterator[str]:
                 process.wait()
 
 
-def wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+@contextmanager
+def server_process(
+    workdir: Path, env: dict[str, str], port: int | None = None
+) -> Iterator[tuple[LeadhubProcess, str]]:
+    """`leadhub serve` started (not yet answering) and its base URL; see `wait_until_healthy`."""
+    port = port or free_port()
+    args = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    with leadhub_process(args, workdir, env, "server.log") as server:
+        yield server, f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def running_server(workdir: Path, env: dict[str, str]) -> Iterator[str]:
+    """`leadhub serve` in a subprocess, with only the given LEADHUB_* variables; its base URL.
+
+    The server runs in `workdir` (no stray .env) and logs to `workdir/server.log`.
+    """
+    with server_process(workdir, env) as (server, base_url):
+        wait_until_healthy(server, base_url)
+        yield base_url
+
+
+def wait_until_healthy(server: LeadhubProcess, base_url: str) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"leadhub serve exited with {process.returncode}:\n{log.read_text()}")
+        if server.process.poll() is not None:
+            pytest.fail(f"leadhub serve exited with {server.process.returncode}:\n{server.log()}")
         try:
             health = httpx.get(f"{base_url}/api/v1/health", timeout=1, trust_env=False)
             if health.status_code == 200:
@@ -235,7 +269,7 @@ def wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pat
         except httpx.TransportError:
             pass
         time.sleep(0.05)
-    pytest.fail(f"leadhub serve did not answer within {SERVER_START_TIMEOUT}s:\n{log.read_text()}")
+    pytest.fail(f"leadhub serve did not answer within {SERVER_START_TIMEOUT}s:\n{server.log()}")
 
 
 @pytest.fixture(scope="session")

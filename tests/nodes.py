@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 from pathlib import Path
 
-from tests.conftest import LEADHUB_COMMAND, free_port, wait_until_healthy
+from tests.conftest import (
+    LEADHUB_COMMAND,
+    LeadhubProcess,
+    free_port,
+    leadhub_env,
+    wait_until_healthy,
+)
 
 
 class Node:
@@ -16,13 +21,14 @@ class Node:
     def __init__(self, workdir: Path, database_url: str, **extra: str) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         self.workdir = workdir
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("LEADHUB_")},
-            "LEADHUB_DATABASE_URL": database_url,
-            "LEADHUB_DATA_DIR": str(workdir / "data"),
-            "LEADHUB_SECRET_KEY": "test-secret",
-            **extra,
-        }
+        self.env = leadhub_env(
+            {
+                "LEADHUB_DATABASE_URL": database_url,
+                "LEADHUB_DATA_DIR": str(workdir / "data"),
+                "LEADHUB_SECRET_KEY": "test-secret",
+                **extra,
+            }
+        )
         self.log_path = workdir / "server.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
@@ -38,7 +44,7 @@ class Node:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        wait_until_healthy(self.process, self.url, self.log_path)
+        wait_until_healthy(LeadhubProcess(self.process, self.log_path), self.url)
         return self.url
 
     def kill(self) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -79,12 +81,25 @@ class Settings(BaseSettings):
             return self.secret_key
         path = self.ensure_data_dir() / "secret_key"
         if not path.exists():
-            # O_EXCL: when two processes start together, exactly one writes the secret.
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_urlsafe(48))
+            _create_once(path, secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+
+def _create_once(path: Path, content: str) -> None:
+    """Write `content` to `path` unless it exists, never leaving it visible half-written.
+
+    Nodes sharing a data directory may start together: the content goes to a file of this process
+    first, then is linked into place, which fails when another process got there first, so every
+    one of them reads the same complete secret.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)

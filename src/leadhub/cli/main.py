@@ -85,7 +85,7 @@ def serve(
     settings.ensure_data_dir()
     settings.effective_secret_key()
     database = Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout)
-    upgrade(database.engine)
+    typer.echo(f"leadhub serve: {upgrade(database.engine).describe()}")
     refresh_statistics_quietly(database.engine)
     database.dispose()
     uvicorn.run(
@@ -111,7 +111,7 @@ def worker(
     settings = Settings()
     logs.configure(settings.log_format, info_loggers=("huey",))
     runtime = Runtime.build(settings)
-    upgrade(runtime.db.engine)
+    typer.echo(f"leadhub worker: {upgrade(runtime.db.engine).describe()}")
     try:
         runtime.jobs.begin_consuming()
         log.info("leadhub worker: consuming jobs with %d threads", workers)
@@ -126,9 +126,11 @@ def migrate() -> None:
     settings = Settings()
     settings.ensure_data_dir()
     database = Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout)
-    upgrade(database.engine)
+    migrated = upgrade(database.engine)
     refresh_statistics_quietly(database.engine)
     database.dispose()
+    if migrated.applied:
+        typer.echo(migrated.describe())
     typer.echo("database is up to date")
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import cast
 
-from limits import RateLimitItemPerSecond
-from limits.storage import MemoryStorage, Storage, storage_from_string
+import redis
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import MemoryStorage, RedisStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 
@@ -30,6 +32,8 @@ class Budget:
 
 
 class RateLimiter:
+    """`prefix` namespaces the budgets on Redis: every node of a deployment uses the same one."""
+
     def __init__(self, redis_url: str | None = None, *, prefix: str = "leadhub") -> None:
         self.storage: Storage = self._redis(redis_url, prefix) if redis_url else MemoryStorage()
         self._strategy = FixedWindowRateLimiter(self.storage)
@@ -52,6 +56,25 @@ class RateLimiter:
         return Budget(
             limit=limit,
             remaining=max(0, stats.remaining),
-            reset=int(stats.reset_time),
+            reset=int(self._window_end(item, key) or stats.reset_time),
             allowed=allowed,
         )
+
+    def _window_end(self, item: RateLimitItem, key: str) -> float | None:
+        """When the window ends, to the millisecond, from Redis (None elsewhere: memory is exact).
+
+        `limits` answers Redis's TTL (whole seconds, rounded) plus this node's clock, so the
+        reset wobbled by a second from one request, or one node, to the next. The key's absolute
+        expiry is the same for every request of the window on every node.
+        """
+        if not isinstance(self.storage, RedisStorage):
+            return None
+        name = self.storage.prefixed_key(item.key_for(key))
+        # The client `limits` connected (typed there as a protocol of the few calls it makes).
+        connection = cast(redis.Redis, self.storage.get_connection())
+        try:
+            expires_ms = int(connection.pexpiretime(name))
+        except redis.ResponseError:  # Redis before 7.0: the remaining milliseconds will do
+            remaining_ms = cast(int, connection.pttl(name))
+            return time.time() + remaining_ms / 1000 if remaining_ms > 0 else None
+        return expires_ms / 1000 if expires_ms > 0 else None

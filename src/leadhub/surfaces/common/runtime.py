@@ -58,7 +58,7 @@ class Runtime:
         return cls(
             settings=settings,
             db=Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout),
-            limiter=RateLimiter(settings.redis_url),
+            limiter=RateLimiter(settings.redis_url, prefix=settings.queue_name),
         )
 
     def close(self) -> None:
