@@ -74,6 +74,7 @@ def _copy_database(kind: DatabaseKind, url: str, scratch: Path) -> tuple[Path, t
         sqlite.snapshot(sqlite.database_path(url), copy)
         sqlite.check_integrity(copy)
         return copy, sqlite.revisions(copy)
+    postgres.require_tools("pg_dump")
     revisions = postgres.revisions(url)
     copy = scratch / "leadhub.dump"
     postgres.dump(url, copy)

@@ -19,12 +19,16 @@ from sqlalchemy.exc import DBAPIError
 
 from leadhub.backup.manifest import BackupError
 
-MANUAL = (
-    'the README\'s "Backup and restore" section shows how to run pg_dump and pg_restore by hand'
-)
+MANUAL = 'run pg_dump and pg_restore by hand as the README\'s "Backup and restore" section shows'
 # A restore waits this long for locks that running nodes hold, then gives up (and changes nothing).
 LOCK_TIMEOUT = "10s"
 _TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ")
+
+
+def require_tools(*names: str) -> None:
+    """Fail before any work when a client tool is missing."""
+    for name in names:
+        _tool(name)
 
 
 def _tool(name: str) -> str:
@@ -114,6 +118,20 @@ def table_names(url: str) -> set[str]:
             return set(inspect(connection).get_table_names())
     except DBAPIError as exc:
         raise BackupError(f"the database does not answer: {_first_line(exc)}") from exc
+    finally:
+        engine.dispose()
+
+
+def all_empty(url: str, names: set[str]) -> bool:
+    engine = create_engine(url, pool_pre_ping=False)
+    try:
+        with engine.connect() as connection:
+            preparer = connection.dialect.identifier_preparer
+            for name in sorted(names):
+                found = connection.execute(text(f"SELECT 1 FROM {preparer.quote(name)} LIMIT 1"))
+                if found.first() is not None:
+                    return False
+        return True
     finally:
         engine.dispose()
 

@@ -61,6 +61,8 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> Restore
     restores_media = manifest.media_store == "local"
     if kind == "sqlite":
         sqlite.ensure_unused(sqlite.database_path(url))
+    else:
+        postgres.require_tools("pg_restore")
     if not force:
         _refuse_existing_data(settings, url, restores_media)
     with tempfile.TemporaryDirectory(dir=data_dir, prefix=".restore-") as scratch:
@@ -176,13 +178,13 @@ def _restore_postgres(url: str, dump_file: Path, swap: Swap) -> tuple[str, ...]:
 
 def _clear_newer_tables(url: str, dump_file: Path) -> None:
     """Tables the dump lacks come from a newer schema; they would stop the migration that
-    follows. Empty ones are dropped; a database with data in them is left alone."""
+    follows. Empty ones are dropped; rows in them are not thrown away."""
     extra = postgres.table_names(url) - postgres.tables_in(dump_file)
     if not extra:
         return
-    if postgres.holds_data(url):
+    if not postgres.all_empty(url, extra):
         raise BackupError(
-            f"the database has tables the backup lacks ({', '.join(sorted(extra))}): "
+            f"the database has tables the backup lacks, with rows ({', '.join(sorted(extra))}): "
             "restore into an empty database"
         )
     postgres.drop_tables(url, extra)
