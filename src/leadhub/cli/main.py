@@ -16,6 +16,7 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.orm import Session
 
+from leadhub.cli import backup as backup_command
 from leadhub.cli import exports as export_command
 from leadhub.cli import imports as import_command
 from leadhub.cli.common import describe, fail
@@ -44,6 +45,8 @@ app.add_typer(grant_app, name="grant")
 app.add_typer(credits_app, name="credits")
 app.command("import")(import_command.import_file)
 app.command("export")(export_command.export_leads)
+app.command("backup")(backup_command.backup_command)
+app.command("restore")(backup_command.restore_command)
 
 T = TypeVar("T")
 log = logging.getLogger("leadhub.worker")

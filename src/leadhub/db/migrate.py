@@ -17,6 +17,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -74,6 +77,25 @@ def revision(engine: Engine, message: str) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.revision(config, message=message, autogenerate=True)
+
+
+def head_revisions() -> tuple[str, ...]:
+    """The revisions this code's migrations end at."""
+    return tuple(sorted(_scripts().get_heads()))
+
+
+def is_known_revision(revision: str) -> bool:
+    """Whether this code's migrations include the revision (a newer LeadHub's are unknown)."""
+    try:
+        found = _scripts().get_revision(revision)
+    except (CommandError, ResolutionError):
+        return False
+    # Exactly: Alembic also resolves a unique prefix of an id.
+    return found is not None and found.revision == revision
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory(str(MIGRATIONS_DIR))
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from leadhub.domains.idempotency import service as idempotency
 from leadhub.domains.jobs import service as jobs
 from leadhub.domains.media import service as media
 from leadhub.jobs.heartbeat import Heartbeat
+from leadhub.jobs.probe import QueueProbe, QueueStatus
 from leadhub.jobs.runner import Capabilities, Outcome, run_one
 from leadhub.kit.logs import job_context
 from leadhub.storage.base import BlobStore
@@ -70,6 +71,7 @@ class JobQueue:
             self.refresh_statistics
         )
         self._consumer: Consumer | None = None
+        self._probe: QueueProbe | None = None
         db.dispatcher = self.dispatch
 
     @staticmethod
@@ -183,6 +185,17 @@ class JobQueue:
             self._consumer.stop(graceful=True)
             self._consumer = None
         self.heartbeat.stop()
+
+    def status(self) -> QueueStatus:
+        """Whether the queue answers and what waits in it, within a bounded time (health)."""
+        if self._probe is None:
+            self._probe = QueueProbe(self.huey)
+        return self._probe.check()
+
+    def close_probe(self) -> None:
+        if self._probe is not None:
+            self._probe.close()
+            self._probe = None
 
     def consumer(self, workers: int) -> Consumer:
         """A standalone consumer for `leadhub worker` (it handles its own signals)."""

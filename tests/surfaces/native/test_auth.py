@@ -43,7 +43,8 @@ def test_health_needs_no_key_and_answers_status_version_and_utc_timestamp(
     after = datetime.now(UTC)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"status", "version", "timestamp"}
+    # the seed's fields, and how the database and the job queue answer (test_health.py)
+    assert set(body) == {"status", "version", "timestamp", "database", "queue"}
     assert body["status"] == "ok"
     assert body["version"] == "1.0.0"
     # the seed's shape: "2026-03-28T09:15:00+00:00"

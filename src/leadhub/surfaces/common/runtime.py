@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from leadhub.config import Settings
 from leadhub.db.engine import is_sqlite
+from leadhub.db.probe import DatabaseProbe
 from leadhub.db.uow import Database
 from leadhub.jobs.queue import JobQueue
 from leadhub.jobs.runner import Capabilities
@@ -35,6 +36,8 @@ class Runtime:
     usage: UsageMeter = field(init=False, repr=False)
     # On SQLite, the API's write requests take turns before their transaction (see turns.py).
     write_turns: WriteTurns = field(init=False, repr=False)
+    # The health check's own bounded look at the database.
+    db_probe: DatabaseProbe = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.secret_box = SecretBox(self.settings.effective_secret_key())
@@ -51,6 +54,7 @@ class Runtime:
         self.write_turns = WriteTurns(
             serialized=is_sqlite(self.db.engine), timeout=self.settings.sqlite_busy_timeout
         )
+        self.db_probe = DatabaseProbe(self.db.url)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -64,4 +68,6 @@ class Runtime:
     def close(self) -> None:
         self.usage.stop()  # the calls counted since the last flush are written first
         self.jobs.heartbeat.stop()
+        self.db_probe.dispose()
+        self.jobs.close_probe()
         self.db.dispose()
