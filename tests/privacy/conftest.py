@@ -12,7 +12,11 @@ from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.surfaces.common.ratelimit import RateLimiter
 from leadhub.surfaces.common.runtime import Runtime
+from tests.web.conftest import member, owner
 from tests.webhooks.receiver import Receiver, receiver
+
+# The web app's signed-in people, for the Settings → Privacy tests.
+__all__ = ["member", "owner"]
 
 
 @pytest.fixture

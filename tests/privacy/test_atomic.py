@@ -16,7 +16,6 @@ from tests.factories import Workspace
 from tests.privacy.helpers import EMAIL, ERASURES, build_person, dump
 from tests.webhooks.receiver import Receiver
 
-
 # Counted per API call (usage, a key's last use), apart from what the erasure touches.
 _METERS = ("api_usage", "api_keys")
 

@@ -140,7 +140,7 @@ def _anonymise_page_events(session: Session, held: Holdings, tally: Tally) -> No
 
 def _anonymise_submissions(session: Session, held: Holdings, tally: Tally) -> None:
     """A form's submission counts stay; what was submitted, from where, goes."""
-    values = {
+    values: dict[str, Any] = {
         "lead_id": None,
         "data": {},
         "attribution": {},

@@ -4,7 +4,7 @@ lead, by their email or phone written in it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Text, cast, false, func, or_, select
@@ -147,7 +147,7 @@ class PrivacyRepository(ScopedRepository):
     def deliveries(self, event_ids: Sequence[int]) -> list[WebhookDelivery]:
         return self.rows(WebhookDelivery, WebhookDelivery.event_id, event_ids)
 
-    def jobs(self, named: dict[str, Sequence[int]]) -> list[Job]:
+    def jobs(self, named: Mapping[str, Sequence[int]]) -> list[Job]:
         """The workspace's jobs whose payload names one of these records (`{"lead_id": […]}`)."""
         conditions = [
             Job.payload[key].as_integer().in_(sorted(set(ids))) for key, ids in named.items() if ids

@@ -50,9 +50,10 @@ def erase_person(
 
     In one transaction: their leads, events, profiles, activity, conversions, runs, webhook
     deliveries, pending jobs, export files and media are deleted; form submissions, captures,
-    page events, tracking links, searches and export filters stay anonymised (counts hold). Stored files are deleted after the commit. No webhook or
-    automation fires. The erasure is written to the audit log as `privacy.erased` with the
-    counts, never the person's data. Needs `delete:privacy`.
+    page events, tracking links, searches and export filters stay anonymised (counts hold).
+    Stored files are deleted after the commit. No webhook or automation fires. The erasure is
+    written to the audit log as `privacy.erased` with the counts, never the person's data.
+    Needs `delete:privacy`.
     """
     result = privacy.erase(
         session, principal, body, store=runtime.store, key=reference_key(runtime)
