@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from leadhub.db.base import WorkspaceOwned
 from leadhub.domains.privacy.holdings import Holdings
+from leadhub.domains.privacy.needles import ERASED
 from leadhub.models import (
     Activity,
     AutomationRun,
@@ -37,8 +38,6 @@ from leadhub.models import (
     TrackingLink,
     WebhookDelivery,
 )
-
-ERASED = "[erased]"
 
 
 class Tally:
@@ -177,7 +176,7 @@ def _scrub_free_text(held: Holdings, tally: Tally) -> None:
         search.query = ERASED
         tally.anonymised["search_history"] += 1
     for export in held.export_filters:
-        export.filters = scrub(export.filters, needles)
+        export.filters = needles.scrub(export.filters)
         tally.anonymised["exports"] += 1
 
 
@@ -190,18 +189,6 @@ def _delete_files(session: Session, held: Holdings, tally: Tally) -> None:
     _delete_by_id(session, LeadExport, held.exports, "exports", tally)
     tally.file_keys += [record.path for record in held.media]
     _delete_by_id(session, MediaObject, held.media, "media", tally)
-
-
-def scrub(value: Any, needles: Sequence[str]) -> Any:
-    """A copy of a JSON value with every text that holds a needle replaced by "[erased]"."""
-    if isinstance(value, str):
-        lowered = value.lower()
-        return ERASED if any(needle in lowered for needle in needles) else value
-    if isinstance(value, dict):
-        return {key: scrub(item, needles) for key, item in value.items()}
-    if isinstance(value, list):
-        return [scrub(item, needles) for item in value]
-    return value
 
 
 _BULK = {"synchronize_session": False}

@@ -23,6 +23,7 @@ from sqlalchemy import Text, cast, func, or_
 from sqlalchemy.orm import Session
 
 from leadhub.db.scoped import ScopedRepository
+from leadhub.domains.privacy.needles import Needles
 from leadhub.domains.privacy.person import Person
 from leadhub.models import (
     FormSubmission,
@@ -37,8 +38,6 @@ from leadhub.storage.base import BlobMissing, BlobStore, InvalidKey
 
 log = logging.getLogger("leadhub.privacy")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-# Reading a file, the end of each chunk is kept so a needle across two chunks is still found.
-_OVERLAP = 512
 
 
 def attached_media(session: Session, person: Person, texts: Iterable[Any]) -> list[MediaObject]:
@@ -83,9 +82,9 @@ def _others_submission(lead_ids: Sequence[int]) -> Any:
 
 
 def exports_holding(
-    exports: Sequence[LeadExport], store: BlobStore, needles: Sequence[str]
+    exports: Sequence[LeadExport], store: BlobStore, needles: Needles
 ) -> list[LeadExport]:
-    """The finished exports whose file holds one of the needles."""
+    """The finished exports whose file holds the person's email or phone."""
     if not needles:
         return []
     return [
@@ -95,21 +94,18 @@ def exports_holding(
     ]
 
 
-def _file_holds(store: BlobStore, key: str, extension: str, needles: Sequence[str]) -> bool:
+def _file_holds(store: BlobStore, key: str, extension: str, needles: Needles) -> bool:
     try:
         if extension == "xlsx":
             return _xlsx_holds(store.open(key), needles)
-        return _stream_holds(store.open(key), [needle.encode() for needle in needles])
+        return needles.in_stream(store.open(key))
     except (BlobMissing, InvalidKey):
         return False
 
 
-def _xlsx_holds(chunks: Iterator[bytes], needles: Sequence[str]) -> bool:
+def _xlsx_holds(chunks: Iterator[bytes], needles: Needles) -> bool:
     """Whether a sheet or the shared strings of the workbook hold a needle (XML-escaped)."""
-    wanted = sorted(
-        {escape(n, {"'": "&apos;", '"': "&quot;"}).encode() for n in needles}
-        | {n.encode() for n in needles}
-    )
+    escaped = [escape(text, {"'": "&apos;", '"': "&quot;"}) for text in needles.texts]
     with tempfile.TemporaryFile() as local:
         for chunk in chunks:
             local.write(chunk)
@@ -117,10 +113,11 @@ def _xlsx_holds(chunks: Iterator[bytes], needles: Sequence[str]) -> bool:
         try:
             with zipfile.ZipFile(local) as workbook:
                 for name in workbook.namelist():
-                    if name.endswith(".xml"):
-                        with workbook.open(name) as member:
-                            if _stream_holds(_chunks_of(member), wanted):
-                                return True
+                    if not name.endswith(".xml"):
+                        continue
+                    with workbook.open(name) as member:
+                        if needles.in_stream(_chunks_of(member), spellings=escaped):
+                            return True
         except zipfile.BadZipFile:
             return False
     return False
@@ -129,17 +126,6 @@ def _xlsx_holds(chunks: Iterator[bytes], needles: Sequence[str]) -> bool:
 def _chunks_of(handle: IO[bytes]) -> Iterator[bytes]:
     while chunk := handle.read(64 * 1024):
         yield chunk
-
-
-def _stream_holds(chunks: Iterable[bytes], needles: Sequence[bytes]) -> bool:
-    """Whether the bytes, lower-cased, hold one of the (lower-case) needles."""
-    tail = b""
-    for chunk in chunks:
-        window = tail + chunk.lower()
-        if any(needle in window for needle in needles):
-            return True
-        tail = window[-_OVERLAP:]
-    return False
 
 
 def discard(store: BlobStore, keys: Iterable[str]) -> None:

@@ -83,7 +83,7 @@ def gather(session: Session, person: Person, store: BlobStore) -> Holdings:
     """Every record of the person in the workspace (the rows, loaded)."""
     repo = PrivacyRepository(session, person.workspace_id)
     needles = person.needles
-    person.gone_lead_ids = repo.gone_lead_ids(person.emails, person.lead_ids)
+    person.gone_lead_ids = repo.gone_lead_ids(needles, person.lead_ids)
     every_lead = person.all_lead_ids
     held = Holdings(person=person, leads=repo.leads(person.lead_ids))
     held.tags = repo.tag_names(person.lead_ids)

@@ -17,14 +17,12 @@ from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from leadhub.db.scoped import ScopedRepository
+from leadhub.domains.privacy.needles import Needles
 from leadhub.domains.privacy.schemas import PersonQuery
 from leadhub.domains.workspaces import service as workspaces
 from leadhub.errors import NotFound
 from leadhub.kit.contact import InvalidEmail, normalize_email, normalize_phone
 from leadhub.models import Lead, SocialProfile
-
-# A needle shorter than this would match (and scrub) unrelated text.
-MIN_NEEDLE = 6
 
 
 @dataclass
@@ -43,10 +41,9 @@ class Person:
         return sorted({*self.lead_ids, *self.gone_lead_ids})
 
     @property
-    def needles(self) -> list[str]:
-        """Lower-cased texts that, found in a free-text record, mean it is about this person."""
-        found = {text.lower() for text in (*self.emails, *self.phones) if text}
-        return sorted(text for text in found if len(text) >= MIN_NEEDLE)
+    def needles(self) -> Needles:
+        """The emails and phones that, written in a free-text record, make it about them."""
+        return Needles([*self.emails, *self.phones])
 
 
 def resolve(

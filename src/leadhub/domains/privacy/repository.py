@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from leadhub.db.base import WorkspaceOwned
 from leadhub.db.scoped import ScopedRepository
 from leadhub.domains.events.schemas import LEAD_DELETED
+from leadhub.domains.privacy.needles import Needles
 from leadhub.models import (
     Activity,
     AutomationRun,
@@ -79,25 +80,30 @@ class PrivacyRepository(ScopedRepository):
         )
         return [(member, name) for member, name in self.session.execute(statement)]
 
-    def gone_lead_ids(self, emails: Iterable[str], current: Sequence[int]) -> set[int]:
-        """Leads deleted before whose deletion snapshot holds one of the emails. An id that
-        names a lead again (SQLite may reuse the highest id) is someone else's and left out."""
-        matches = _mentions(LeadEvent.data, [email.lower() for email in emails])
-        statement = self.select_columns(LeadEvent, LeadEvent.lead_id).where(
-            LeadEvent.type == LEAD_DELETED, matches
+    def gone_lead_ids(self, needles: Needles, current: Sequence[int]) -> set[int]:
+        """Leads deleted before whose deletion snapshot holds the person's email or phone. An
+        id that names a lead again (SQLite may reuse the highest id) is someone else's."""
+        statement = self.select_columns(LeadEvent, LeadEvent.lead_id, LeadEvent.data).where(
+            LeadEvent.type == LEAD_DELETED, _mentions(LeadEvent.data, needles)
         )
-        found = set(self.session.scalars(statement)) - set(current)
+        rows = self.session.execute(statement)
+        found = {lead_id for lead_id, data in rows if needles.in_value(data)} - set(current)
         if not found:
             return set()
         reused = set(self.session.scalars(select(Lead.id).where(Lead.id.in_(found))))
         return found - reused
 
-    def submissions(self, lead_ids: Sequence[int], needles: Sequence[str]) -> list[FormSubmission]:
-        """The leads' submissions, and the ones whose lead is gone that hold a needle."""
+    def submissions(self, lead_ids: Sequence[int], needles: Needles) -> list[FormSubmission]:
+        """The leads' submissions, and the ones whose lead is gone that hold the person's
+        email or phone."""
         orphaned = FormSubmission.lead_id.is_(None) & _mentions(FormSubmission.data, needles)
         ours = FormSubmission.lead_id.in_(lead_ids) if lead_ids else false()
         statement = self.select(FormSubmission).where(or_(ours, orphaned))
-        return list(self.session.scalars(statement.order_by(FormSubmission.id)))
+        return [
+            row
+            for row in self.session.scalars(statement.order_by(FormSubmission.id))
+            if row.lead_id in lead_ids or needles.in_value(row.data)
+        ]
 
     def activities(self, lead_ids: Sequence[int], urls: Iterable[str]) -> list[Activity]:
         conditions = []
@@ -157,11 +163,13 @@ class PrivacyRepository(ScopedRepository):
         statement = select(Job).where(Job.workspace_id == self.workspace_id, or_(*conditions))
         return list(self.session.scalars(statement.order_by(Job.id)))
 
-    def searches(self, needles: Sequence[str]) -> list[SearchRecord]:
-        return self._mentioning(SearchRecord, SearchRecord.query, needles)
+    def searches(self, needles: Needles) -> list[SearchRecord]:
+        found = self._mentioning(SearchRecord, SearchRecord.query, needles)
+        return [row for row in found if needles.in_text(row.query)]
 
-    def export_filters(self, needles: Sequence[str]) -> list[LeadExport]:
-        return self._mentioning(LeadExport, LeadExport.filters, needles)
+    def export_filters(self, needles: Needles) -> list[LeadExport]:
+        found = self._mentioning(LeadExport, LeadExport.filters, needles)
+        return [row for row in found if needles.in_value(row.filters)]
 
     def finished_exports(self) -> list[LeadExport]:
         statement = self.select(LeadExport).where(
@@ -170,7 +178,7 @@ class PrivacyRepository(ScopedRepository):
         return list(self.session.scalars(statement.order_by(LeadExport.id)))
 
     def _mentioning(
-        self, model: type[M], column: InstrumentedAttribute[Any], needles: Sequence[str]
+        self, model: type[M], column: InstrumentedAttribute[Any], needles: Needles
     ) -> list[M]:
         if not needles:
             return []
@@ -178,10 +186,10 @@ class PrivacyRepository(ScopedRepository):
         return list(self.session.scalars(statement.order_by(model.id)))  # type: ignore[attr-defined]
 
 
-def _mentions(column: InstrumentedAttribute[Any], needles: Sequence[str]) -> ColumnElement[bool]:
-    """Whether the column's text (a JSON column's serialised text) holds one of the lower-case
-    needles, whatever its case."""
+def _mentions(column: InstrumentedAttribute[Any], needles: Needles) -> ColumnElement[bool]:
+    """Whether the column's text (a JSON column's serialised text) may hold a needle, whatever
+    its case: the candidates, which the caller checks for whole values."""
     if not needles:
         return false()
     text = func.lower(cast(column, Text))
-    return or_(*(text.contains(needle, autoescape=True) for needle in needles))
+    return or_(*(text.contains(needle, autoescape=True) for needle in needles.texts))
