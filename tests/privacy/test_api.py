@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from leadhub.db.uow import Database
 from leadhub.domains.privacy.schemas import KINDS
-from leadhub.models import AuditEntry, FormSubmission, MagnetCapture, SearchRecord, TrackingLink
+from leadhub.models import (
+    AuditEntry,
+    FormSubmission,
+    Job,
+    LeadExport,
+    MagnetCapture,
+    SearchRecord,
+    TrackingLink,
+)
+from tests.exports.helpers import grant
 from tests.factories import Workspace, make_key, make_lead, make_workspace
 from tests.lead_magnets.helpers import analytics
 from tests.privacy.helpers import (
@@ -110,6 +119,7 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_counts(
     before = analytics(client, headers, person.magnet_id)["metrics"]
     submissions_before = _submission_count(db, person.form_id)
     delivered_before = len(hooks.requests)
+    assert _pending_jobs(db, workspace) > 0  # her conversion's jobs and events wait to go out
     store = app.state.runtime.store
     assert store.exists(person.media_key) and all(map(store.exists, person.export_keys))
 
@@ -144,6 +154,7 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_counts(
     app.state.runtime.jobs.run_pending()
     while app.state.runtime.jobs.run_pending():
         pass
+    assert _pending_jobs(db, workspace) == 0
     assert len(hooks.requests) == delivered_before
     assert tables_holding(db, workspace.id, EMAIL, PHONE) == {}
 
@@ -202,6 +213,30 @@ def test_bad_requests_answer_in_the_native_envelope(
     assert missing.status_code == 404 and missing.json()["code"] == "NOT_FOUND"
     nothing = ok(client.post(EXPORTS, json={"email": "nobody@example.com"}, headers=headers))
     assert nothing["lead_ids"] == [] and not any(nothing["counts"].values())
+
+
+def test_an_export_filtered_on_the_person_keeps_its_file_and_loses_the_filter(
+    client: TestClient, headers: dict[str, str], db: Database, workspace: Workspace
+) -> None:
+    make_lead(db, workspace, email=EMAIL, status="new")
+    make_lead(db, workspace, email=OTHER_EMAIL, status="won")
+    grant(db, workspace, 10)
+    body = {"format": "csv", "filters": {"status": "won", "search": EMAIL}}
+    started = ok(client.post("/api/v1/exports", json=body, headers=headers), 202)
+    erased = ok(client.post(ERASURES, json={"email": EMAIL}, headers=headers), 201)
+    assert erased["anonymised"] == {"exports": 1}
+    assert "exports" not in erased["deleted"]
+    kept = ok(client.get(f"/api/v1/downloads/{started['id']}", headers=headers))
+    assert kept["id"] == started["id"]
+    with db.unit_of_work(write=False) as session:
+        record = session.get(LeadExport, started["id"])
+        assert record is not None and record.filters == {"statuses": ["won"], "search": "[erased]"}
+
+
+def _pending_jobs(db: Database, workspace: Workspace) -> int:
+    with db.unit_of_work(write=False) as session:
+        statement = select(Job).where(Job.workspace_id == workspace.id, Job.status == "pending")
+        return len(list(session.scalars(statement)))
 
 
 def _submission_count(db: Database, form_id: int) -> int:

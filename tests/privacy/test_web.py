@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from leadhub.db.uow import Database
+from leadhub.surfaces.web.acting import required_scope
 from tests.factories import Workspace, make_key
 from tests.privacy.helpers import EMAIL, LEADS, PHONE, build_person, tables_holding
 from tests.web.conftest import WebSession
@@ -89,3 +90,10 @@ def test_members_cannot_open_it_and_forms_need_the_csrf_token(
     assert forged.status_code == 403
     assert "Privacy" not in member.get("/settings").text
     assert 'href="/settings/privacy"' in owner.get("/settings").text
+
+
+def test_acting_for_a_client_needs_read_privacy_to_look_up_and_delete_privacy_to_erase() -> None:
+    assert required_scope("GET", PAGE) == "read:privacy"
+    for step in ("lookup", "export", "erase"):
+        assert required_scope("POST", f"{PAGE}/{step}") == "read:privacy"
+    assert required_scope("POST", f"{PAGE}/delete") == "delete:privacy"

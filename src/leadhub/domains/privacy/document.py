@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import inspect
 
+from leadhub.domains.exports.schemas import CONTENT_TYPES
 from leadhub.domains.privacy.holdings import Holdings
 from leadhub.domains.privacy.schemas import KINDS, HeldFile
 
@@ -62,7 +63,7 @@ def held_files(held: Holdings) -> list[HeldFile]:
             kind="export",
             id=str(record.id),
             filename=record.filename,
-            content_type=record.extension,
+            content_type=CONTENT_TYPES.get(record.extension),
             size=record.file_size,
             created_at=record.created_at,
         )
