@@ -23,6 +23,7 @@ from leadhub.models import (
 from tests.exports.helpers import grant
 from tests.factories import Workspace, make_key, make_lead, make_workspace
 from tests.lead_magnets.helpers import analytics
+from tests.media.samples import ask, sample
 from tests.privacy.helpers import (
     EMAIL,
     ERASURES,
@@ -259,3 +260,23 @@ def _assert_anonymised(db: Database) -> None:
         searches: list[Any] = list(session.scalars(select(SearchRecord)))
         assert [search.query for search in searches] == ["[erased]"]
         assert session.scalars(select(AuditEntry)).first() is not None
+
+
+def test_a_file_someone_else_links_to_too_is_kept(
+    app: FastAPI, client: TestClient, headers: dict[str, str], db: Database, workspace: Workspace
+) -> None:
+    upload = ask(client, headers, content_type="application/pdf", filename="brochure.pdf")
+    stored = client.put(
+        upload["upload_url"],
+        content=sample("application/pdf"),
+        headers={"Content-Type": "application/pdf"},
+    )
+    assert stored.status_code == 201
+    link = upload["public_url"]
+    make_lead(db, workspace, email=EMAIL, custom_fields={"doc": link})
+    make_lead(db, workspace, email=OTHER_EMAIL, notes=f"Sent {link}")
+    exported = ok(client.post(EXPORTS, json={"email": EMAIL}, headers=headers))
+    assert exported["files"] == [] and exported["counts"]["media"] == 0
+    erased = ok(client.post(ERASURES, json={"email": EMAIL}, headers=headers), 201)
+    assert erased["files_deleted"] == 0
+    assert client.get(link).status_code == 200

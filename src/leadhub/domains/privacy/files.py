@@ -40,26 +40,32 @@ log = logging.getLogger("leadhub.privacy")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def attached_media(session: Session, person: Person, texts: Iterable[Any]) -> list[MediaObject]:
-    """The workspace's media the person's records link to and nothing else of it does."""
+def attached_media(
+    session: Session, person: Person, texts: Iterable[Any], submission_ids: Sequence[int]
+) -> list[MediaObject]:
+    """The workspace's media the person's records (their `texts`) link to and nothing else of
+    it does; `submission_ids` are the person's submissions (some no longer name a lead)."""
     found = {match for text in texts for match in _UUID.findall(_flat(text).lower())}
     if not found:
         return []
     repo = ScopedRepository(session, person.workspace_id)
     statement = repo.select(MediaObject).where(MediaObject.uuid.in_(sorted(found)))
     media = list(session.scalars(statement.order_by(MediaObject.id)))
-    shared = _linked_elsewhere(repo, person, [record.uuid for record in media])
+    shared = _linked_elsewhere(repo, person, [record.uuid for record in media], submission_ids)
     return [record for record in media if record.uuid not in shared]
 
 
-def _linked_elsewhere(repo: ScopedRepository, person: Person, uuids: Sequence[str]) -> set[str]:
+def _linked_elsewhere(
+    repo: ScopedRepository, person: Person, uuids: Sequence[str], submission_ids: Sequence[int]
+) -> set[str]:
     """The uuids that a record of the workspace other than the person's links to."""
     if not uuids:
         return set()
     theirs = person.all_lead_ids or [0]
+    others = FormSubmission.id.not_in(list(submission_ids) or [0])
     sources: list[tuple[Any, list[Any], Any]] = [
         (Lead, [Lead.notes, Lead.custom_fields, Lead.form_data], Lead.id.not_in(theirs)),
-        (FormSubmission, [FormSubmission.data], _others_submission(theirs)),
+        (FormSubmission, [FormSubmission.data], others),
         (Post, [Post.images, Post.document_url], None),
         (LeadMagnet, [LeadMagnet.external_resource_url, LeadMagnet.text_template], None),
         (HostedPage, [HostedPage.markdown_content, HostedPage.external_resource_url], None),
@@ -75,10 +81,6 @@ def _linked_elsewhere(repo: ScopedRepository, person: Person, uuids: Sequence[st
             text = _flat(list(row)).lower()
             linked |= {uuid for uuid in uuids if uuid in text}
     return linked
-
-
-def _others_submission(lead_ids: Sequence[int]) -> Any:
-    return or_(FormSubmission.lead_id.is_(None), FormSubmission.lead_id.not_in(lead_ids))
 
 
 def exports_holding(

@@ -105,7 +105,9 @@ def gather(session: Session, person: Person, store: BlobStore) -> Holdings:
     held.export_filters = [
         record for record in repo.export_filters(needles) if record not in held.exports
     ]
-    held.media = files.attached_media(session, person, _texts(held))
+    held.media = files.attached_media(
+        session, person, _texts(held), [row.id for row in held.submissions]
+    )
     return held
 
 
