@@ -155,8 +155,12 @@ class PrivacyRepository(ScopedRepository):
 
     def jobs(self, named: Mapping[str, Sequence[int]]) -> list[Job]:
         """The workspace's jobs whose payload names one of these records (`{"lead_id": […]}`)."""
+        # Compared as text: a payload value that is not a number (none is today) is no match
+        # rather than a failed cast on PostgreSQL.
         conditions = [
-            Job.payload[key].as_integer().in_(sorted(set(ids))) for key, ids in named.items() if ids
+            Job.payload[key].as_string().in_(sorted({str(i) for i in ids}))
+            for key, ids in named.items()
+            if ids
         ]
         if not conditions:
             return []
