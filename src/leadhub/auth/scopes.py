@@ -22,12 +22,17 @@ RESOURCES = (
     "clients",
     "analytics",
     "webhooks",
+    # Exporting (read) and erasing (delete) everything held about a person; write grants
+    # neither delete nor anything else here.
+    "privacy",
 )
 ACTIONS = ("read", "write", "delete")
 ALL = "*"
 
 # Resources whose documents name only read and write: there, write also allows deleting.
 _DELETE_NAMED = frozenset({"leads", "users", "forms", "automations"})
+# Resources whose delete is never implied by write: erasing a person needs `delete:privacy`.
+_DELETE_ONLY_ITSELF = frozenset({"privacy"})
 
 ALL_SCOPES = tuple(f"{action}:{resource}" for resource in RESOURCES for action in ACTIONS)
 
@@ -59,4 +64,6 @@ def satisfies(granted: frozenset[str], required: str) -> bool:
     if ALL in granted or required in granted:
         return True
     action, _, resource = required.partition(":")
-    return action == "delete" and resource not in _DELETE_NAMED and f"write:{resource}" in granted
+    if action != "delete" or resource in _DELETE_NAMED or resource in _DELETE_ONLY_ITSELF:
+        return False
+    return f"write:{resource}" in granted

@@ -44,7 +44,7 @@ MEMBER_SCOPES = frozenset(
         scope.split(":", 1)[1] in _MEMBER_RESOURCES
         or (
             scope.startswith("read:")
-            and scope.split(":", 1)[1] not in ("integrations", "account", "webhooks")
+            and scope.split(":", 1)[1] not in ("integrations", "account", "webhooks", "privacy")
         )
     )
 )

@@ -30,6 +30,7 @@ from leadhub.surfaces.native.routes import (
     media,
     pipelines,
     posts,
+    privacy,
     social_leads,
     tags,
     users,
@@ -58,6 +59,7 @@ WORKSPACE_ROUTERS = (
     social_leads.router,
     posts.router,
     account.router,
+    privacy.router,
 )
 VERSION_ROUTERS = (health.router, agency.router)
 # Outside /v1: inbound intake and the ad platforms' callbacks.

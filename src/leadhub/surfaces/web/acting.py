@@ -21,6 +21,7 @@ _RESOURCES = (
     ("/settings/conversion-labels", "integrations"),
     ("/settings/tags", "tags"),
     ("/settings/clients", "clients"),
+    ("/settings/privacy", "privacy"),
     ("/leads", "leads"),
     ("/lists", "lists"),
     ("/imports", "leads"),
@@ -36,6 +37,11 @@ _RESOURCES = (
     ("/account", "account"),
 )
 _READ_METHODS = frozenset({"GET", "HEAD"})
+# Privacy forms that only read (a look-up, an export, the erasure's confirmation page): posted so
+# that a person's email never sits in a URL. Erasing itself (…/delete) needs delete:privacy.
+_PRIVACY_READS = frozenset(
+    {"/settings/privacy/lookup", "/settings/privacy/export", "/settings/privacy/erase"}
+)
 
 
 def required_scope(method: str, path: str) -> str | None:
@@ -49,6 +55,8 @@ def required_scope(method: str, path: str) -> str | None:
         return "write:leads"
     if path.startswith("/lead-magnets/") and path.endswith("/analytics"):  # as the API's
         return "read:analytics"
+    if path in _PRIVACY_READS:
+        return "read:privacy"
     resource = next((res for prefix, res in _RESOURCES if _under(path, prefix)), None)
     if resource is None:
         return ""

@@ -10,6 +10,7 @@ from leadhub.surfaces.web.routes import (
     settings_conversion_labels,
     settings_integrations,
     settings_keys,
+    settings_privacy,
     settings_tags,
     settings_users,
     settings_workspace,
@@ -34,5 +35,6 @@ for section_router in (
     settings_tags.router,
     settings_conversion_labels.router,
     settings_clients.router,
+    settings_privacy.router,
 ):
     router.include_router(section_router)

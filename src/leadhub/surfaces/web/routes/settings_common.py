@@ -44,6 +44,11 @@ SECTIONS: list[Section] = [
         "The outcomes leads are rated with, and the ad platforms each one is sent to.",
     ),
     Section(
+        "Privacy",
+        "settings_privacy",
+        "Export or erase everything held about a person (GDPR requests).",
+    ),
+    Section(
         "Clients",
         "settings_clients",
         "The client workspaces this agency works in, and what it may do in each.",

@@ -1,0 +1,1 @@
+"""Privacy: export and erase everything held about one person."""
