@@ -135,3 +135,23 @@ def test_restore_refuses_to_replace_data_unless_forced(
     assert target.scalar("SELECT count(*) FROM workspaces") == 1
     assert target.scalar("SELECT slug FROM workspaces") == "acme"
     assert target.scalar("SELECT count(*) FROM leads") == 12
+
+
+def test_a_key_from_the_environment_stays_out_of_the_archive_and_restore_warns_without_it(
+    make_node: Any, leadhub: Leadhub, tmp_path: Path
+) -> None:
+    source, target = make_node("source"), make_node("target")
+    make_workspace(source.database(), "acme")
+    source.close()
+    archive = leadhub("backup", str(tmp_path), node=source, LEADHUB_SECRET_KEY="kept-apart")
+    with tarfile.open(archive.value(), "r:gz") as tar:
+        assert "files/secret_key" not in tar.getnames()
+
+    without = leadhub("restore", archive.value(), node=target)
+    assert without.value() == target.where()
+    assert without.stderr.startswith("warning: ") and "LEADHUB_SECRET_KEY" in without.stderr
+    with_it = leadhub(
+        "restore", archive.value(), "--force", node=target, LEADHUB_SECRET_KEY="kept-apart"
+    )
+    assert with_it.value() == target.where()
+    assert with_it.stderr == ""

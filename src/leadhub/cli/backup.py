@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from leadhub.backup.create import create
 from leadhub.backup.manifest import BackupError
 from leadhub.backup.restore import restore
 from leadhub.cli.common import fail
 from leadhub.config import Settings
+
+# What a backup or restore may meet besides its own refusals: a full disk, a directory it may
+# not write, a database that fails midway. Each stops the command, leaving nothing half-done.
+UNEXPECTED = (BackupError, OSError, sqlite3.Error, SQLAlchemyError)
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text if isinstance(exc, BackupError) else f"{type(exc).__name__}: {text}"
 
 
 def backup_command(
@@ -24,8 +35,8 @@ def backup_command(
     settings = Settings()
     try:
         done = create(settings, destination)
-    except BackupError as exc:
-        fail(str(exc))
+    except UNEXPECTED as exc:
+        fail(_one_line(exc))
     manifest = done.manifest
     typer.echo(
         f"{manifest.database_kind} database at schema {manifest.schema_revision}, "
@@ -47,8 +58,8 @@ def restore_command(
     settings = Settings()
     try:
         done = restore(settings, source, force=force)
-    except BackupError as exc:
-        fail(str(exc))
+    except UNEXPECTED as exc:
+        fail(_one_line(exc))
     for warning in done.warnings:
         typer.echo(f"warning: {warning}", err=True)
     manifest = done.manifest

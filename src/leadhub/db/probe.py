@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -69,7 +69,15 @@ class DatabaseProbe:
         pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 2, "pool_timeout": self.timeout}
         if self.kind == "sqlite":
             connect = {"check_same_thread": False, "timeout": self.timeout}
-            return make_engine(self.url, connect_args=connect, **pool)
+            engine = make_engine(self.url, connect_args=connect, **pool)
+            milliseconds = int(self.timeout * 1000)
+
+            @event.listens_for(engine, "connect")
+            def _bounded(dbapi_connection: Any, _record: Any) -> None:
+                # After the node's own settings, which wait up to 30 s for a busy database.
+                dbapi_connection.execute(f"PRAGMA busy_timeout={milliseconds}")
+
+            return engine
         connect_args: dict[str, Any] = {}
         if self.kind == "postgresql":
             milliseconds = int(self.timeout * 1000)

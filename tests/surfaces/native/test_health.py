@@ -77,6 +77,25 @@ def test_health_reports_the_database_and_the_sqlite_queue(
     )
 
 
+def test_the_api_reference_documents_the_answer_and_its_503(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    operation = document["paths"][HEALTH]["get"]
+    assert set(operation["responses"]) >= {"200", "503"}
+    schemas = document["components"]["schemas"]
+    assert set(schemas["Health"]["properties"]) == {
+        "status",
+        "version",
+        "timestamp",
+        "database",
+        "queue",
+    }
+    assert schemas["Health"]["properties"]["status"]["enum"] == ["ok", "degraded", "error"]
+    assert {"status", "kind", "latency_ms"} <= set(schemas["DatabaseHealth"]["properties"])
+    assert {"status", "backend", "pending", "scheduled"} <= set(
+        schemas["QueueHealth"]["properties"]
+    )
+
+
 def test_the_queue_counts_jobs_waiting_for_a_consumer_and_retries_waiting_for_their_time(
     runtime_for: Any, db: Database
 ) -> None:
@@ -144,13 +163,14 @@ def test_a_locked_sqlite_database_answers_503_without_waiting_for_the_lock(
     locked = Database(f"sqlite:///{path}")
     upgrade(locked.engine)
     locked.engine.dispose()  # its pooled connection would hold a shared lock
+    runtime = runtime_for(locked)
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         # Exclusive locking mode: no other connection may even read until it lets go.
         holder.execute("PRAGMA locking_mode=EXCLUSIVE")
         holder.execute("BEGIN EXCLUSIVE")
         holder.execute("DELETE FROM alembic_version WHERE version_num = 'none'")
-        response, elapsed = get_health(runtime_for(locked))
+        response, elapsed = get_health(runtime)
     finally:
         holder.execute("ROLLBACK")
         holder.close()

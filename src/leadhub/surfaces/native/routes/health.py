@@ -42,7 +42,11 @@ class Health(BaseModel):
     queue: QueueHealth
 
 
-@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "The database does not answer."}},
+)
 def health(runtime: RuntimeDep) -> JSONResponse:
     """Check that the instance is reachable, and its database and job queue (no API key
     needed)."""
