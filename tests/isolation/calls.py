@@ -12,6 +12,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy import text as sql
 
 from leadhub.db.base import Base
 from leadhub.db.uow import Database
@@ -234,17 +235,31 @@ def leaked(world: World, answer: Answer) -> list[str]:
 
 
 def snapshot(db: Database, workspace_id: int) -> Snapshot:
-    """Every row of the workspace, table by table, in primary-key order."""
+    """Every row of the workspace, table by table (on PostgreSQL, a digest of each table's rows
+    in one statement: forty round trips per call made the suite slow there)."""
+    if db.engine.dialect.name == "postgresql":
+        return _digests(db, workspace_id)
     found: Snapshot = {}
     with db.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
-            if table.name == "workspaces":
-                statement = select(table).where(table.c.id == workspace_id)
-            else:
-                statement = select(table).where(table.c.workspace_id == workspace_id)
+            column = table.c.id if table.name == "workspaces" else table.c.workspace_id
+            statement = select(table).where(column == workspace_id)
             ordered = statement.order_by(*table.primary_key.columns)
             found[table.name] = [tuple(row) for row in connection.execute(ordered)]
     return found
+
+
+def _digests(db: Database, workspace_id: int) -> Snapshot:
+    parts = []
+    for table in Base.metadata.sorted_tables:
+        column = "id" if table.name == "workspaces" else "workspace_id"
+        parts.append(
+            f"SELECT '{table.name}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), ''))"
+            f" FROM {table.name} x WHERE x.{column} = :workspace_id"
+        )
+    with db.engine.connect() as connection:
+        rows = connection.execute(sql(" UNION ALL ".join(parts)), {"workspace_id": workspace_id})
+        return {str(name): [(digest,)] for name, digest in rows}
 
 
 def changes(before: Snapshot, after: Snapshot) -> list[str]:

@@ -55,6 +55,8 @@ class World:
     # What answers given to B must never hold: A's marker and public id.
     secrets: tuple[str, ...] = ()
     web_b: WebSession | None = None
+    # A's rows as the last check left them (the next check starts from them).
+    a_rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     def client(self) -> TestClient:
         return TestClient(self.app, base_url=BASE_URL, follow_redirects=False)
