@@ -203,7 +203,9 @@ API_CASES: dict[str, Entry] = {
     ],
     "GET /api/v1/imports": Case(),
     "GET /api/v1/imports/{import_id}": Case(path={"import_id": a("import")}),
-    "POST /api/v1/lists/{list_id}/exports": Case(path={"list_id": a("list")}, json={"format": "csv"}),
+    "POST /api/v1/lists/{list_id}/exports": Case(
+        path={"list_id": a("list")}, json={"format": "csv"}
+    ),
     "POST /api/v1/exports": [
         Case(json={"format": "csv", "filters": {"search": SEARCH}}, status=202),
         Case(json={"format": "csv", "filters": {"list_id": a("list")}}),
@@ -374,7 +376,11 @@ API_CASES: dict[str, Entry] = {
     "PATCH /api/v1/activity/{activity_id}": Case(
         path={"activity_id": a("activity")}, json={"status": "archived"}
     ),
-    "GET /api/v1/social-leads": [Case(), Case(query={"search": SEARCH}), Case(query={"keyword": SEARCH})],
+    "GET /api/v1/social-leads": [
+        Case(),
+        Case(query={"search": SEARCH}),
+        Case(query={"keyword": SEARCH}),
+    ],
     "GET /api/v1/posts": Case(),
     "POST /api/v1/posts": [
         Case(json=_post(), status=201),

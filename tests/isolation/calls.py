@@ -89,11 +89,16 @@ def _fresh_caller(world: World, operation: Operation) -> Caller:
         email = f"fresh-{number}@fresh.example"
         user_id = make_member(world.db, workspace, email, "owner")
         browser = world.client()
-        return Caller(headers={}, own=own, web=WebSession(browser, user_id, sign_in(browser, email)))
+        return Caller(
+            headers={}, own=own, web=WebSession(browser, user_id, sign_in(browser, email))
+        )
     if operation.twin:
         with world.db.unit_of_work() as session:
             grants.create(
-                session, agency_slug=world.agency.slug, client_slug=workspace.slug, permissions=["*"]
+                session,
+                agency_slug=world.agency.slug,
+                client_slug=workspace.slug,
+                permissions=["*"],
             )
         headers = {"Authorization": f"Bearer {world.agency_key}"}
         return Caller(headers=headers, own=own, client_id=workspace.public_id)
@@ -149,7 +154,10 @@ def call(world: World, caller: Caller, operation: Operation, rendered: Rendered)
     if caller.web and operation.method != "GET":
         data = {"csrf_token": caller.web.csrf, **(data or {})}
     files = (
-        {name: (filename, content, kind) for name, (filename, content, kind) in rendered.files.items()}
+        {
+            name: (filename, content, kind)
+            for name, (filename, content, kind) in rendered.files.items()
+        }
         if rendered.files
         else None
     )
@@ -282,11 +290,13 @@ def describe(answer: Answer) -> str:
     return f"{answer.status} {text[:300]}"
 
 
-
 def difference(answer: Answer, missing: Answer) -> str:
     """Where two answers part, for the failure message."""
     if answer.status != missing.status or answer.location != missing.location:
-        return f"  A's: {describe(answer)} → {answer.location}\n  missing: {describe(missing)} → {missing.location}"
+        return (
+            f"  A's: {describe(answer)} → {answer.location}"
+            f"\n  missing: {describe(missing)} → {missing.location}"
+        )
     at = next(
         (i for i, (x, y) in enumerate(zip(answer.text, missing.text, strict=False)) if x != y),
         min(len(answer.text), len(missing.text)),

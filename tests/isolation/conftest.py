@@ -11,12 +11,15 @@ from leadhub.db.uow import Database
 from tests.conftest import empty_database
 from tests.isolation.world import World, build_world
 
+# Module fixtures whose rows the module's tests share: emptied with the module.
+SHARED = frozenset({"world", "dead_keys"})
+
 
 @pytest.fixture(autouse=True)
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
-    """As the suite's own, except for tests of the module's world (emptied with it)."""
+    """As the suite's own, except for tests of a module's shared rows (emptied with them)."""
     yield
-    if "db" not in request.fixturenames or "world" in request.fixturenames:
+    if "db" not in request.fixturenames or SHARED & set(request.fixturenames):
         return
     empty_database(request.getfixturevalue("db"))
 

@@ -80,7 +80,9 @@ def served_operations() -> tuple[Operation, ...]:
     """The operations of an app built for this purpose alone (for test parametrisation)."""
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(data_dir=Path(scratch), secret_key="routes", base_url="http://t")
-        runtime = Runtime(settings=settings, db=Database(f"sqlite:///{scratch}/routes.db"), limiter=RateLimiter())
+        runtime = Runtime(
+            settings=settings, db=Database(f"sqlite:///{scratch}/routes.db"), limiter=RateLimiter()
+        )
         return tuple(operations(create_app(settings, runtime=runtime)))
 
 

@@ -51,7 +51,9 @@ def _check(world: World, operation: Operation, case: Case) -> list[str]:
     before = world.a_rows or calls.snapshot(world.db, world.a.id)
     rendered = calls.render(world, caller, case, foreign=True)
     answer = calls.normalized(operation, calls.call(world, caller, operation, rendered), rendered)
-    problems = [f"shows A's {secret!r}: {calls.describe(answer)}" for secret in calls.leaked(world, answer)]
+    problems = [
+        f"shows A's {secret!r}: {calls.describe(answer)}" for secret in calls.leaked(world, answer)
+    ]
     if rendered.sent:
         stand_in = calls.render(world, caller, case, foreign=False)
         missing = calls.normalized(
@@ -63,9 +65,8 @@ def _check(world: World, operation: Operation, case: Case) -> list[str]:
             missing.text,
             missing.location,
         ):
-            problems.append(
-                f"answers A's values otherwise than missing ones:\n{calls.difference(answer, missing)}"
-            )
+            difference = calls.difference(answer, missing)
+            problems.append(f"answers A's values otherwise than missing ones:\n{difference}")
     problems.extend(_status_problems(operation, case, answer, bool(rendered.sent)))
     world.a_rows = calls.snapshot(world.db, world.a.id)
     problems.extend(f"changed A's {change}" for change in calls.changes(before, world.a_rows))

@@ -265,7 +265,9 @@ WEB_CASES: dict[str, Entry] = {
     "GET /posts/new": Case(),
     "POST /posts": [
         Case(form={"text": f"{OTHER_MARK} web post", "status": "draft"}),
-        Case(form={"text": f"{OTHER_MARK} web post", "status": "draft", "template_id": a("magnet")}),
+        Case(
+            form={"text": f"{OTHER_MARK} web post", "status": "draft", "template_id": a("magnet")}
+        ),
     ],
     "GET /posts/{post_id}": Case(path={"post_id": a("post")}),
     "POST /posts/{post_id}": Case(
@@ -305,8 +307,12 @@ WEB_CASES: dict[str, Entry] = {
             "password": "a-long-password-1",
         }
     ),
-    "POST /settings/users/{user_id}/role": Case(path={"user_id": a("user")}, form={"role": "owner"}),
-    "POST /settings/users/{user_id}/active": Case(path={"user_id": a("user")}, form={"active": "0"}),
+    "POST /settings/users/{user_id}/role": Case(
+        path={"user_id": a("user")}, form={"role": "owner"}
+    ),
+    "POST /settings/users/{user_id}/active": Case(
+        path={"user_id": a("user")}, form={"active": "0"}
+    ),
     "POST /settings/users/{user_id}/delete": [
         Case(path={"user_id": a("user")}, form={"confirm": "yes"}),
         Case(path={"user_id": a("user")}, form={}),

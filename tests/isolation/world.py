@@ -66,17 +66,21 @@ class World:
         return self.values[name]
 
 
-def build_world(db: Database, data_dir: Path) -> World:
+def build_app(db: Database, data_dir: Path) -> FastAPI:
+    """An app on the test database whose webhooks may target this machine (a closed port)."""
     settings = Settings(
         data_dir=data_dir,
         database_url=str(db.engine.url.render_as_string(hide_password=False)),
         base_url=BASE_URL,
         secret_key="test-secret",
         redis_url=None,
-        # A's webhook points at a closed local port: its deliveries fail at once, offline.
         webhook_allow_private=True,
     )
-    app = create_app(settings, runtime=Runtime(settings=settings, db=db, limiter=RateLimiter()))
+    return create_app(settings, runtime=Runtime(settings=settings, db=db, limiter=RateLimiter()))
+
+
+def build_world(db: Database, data_dir: Path) -> World:
+    app = build_app(db, data_dir)
     a = make_workspace(db, f"{MARK}-ws")
     b = make_workspace(db, f"{OTHER_MARK}-ws")
     agency = make_workspace(db, "agency-ws", agency=True)
@@ -333,7 +337,9 @@ def _seed_files(world: World, values: dict[str, Any], api: Api) -> None:
 
 
 def _csv() -> bytes:
-    return f"email,first_name,company\n{MARK}.import@{MARK}.example,{MARK.title()},{MARK}\n".encode()
+    return (
+        f"email,first_name,company\n{MARK}.import@{MARK}.example,{MARK.title()},{MARK}\n".encode()
+    )
 
 
 def _seed_outcomes(world: World, values: dict[str, Any], api: Api) -> None:
