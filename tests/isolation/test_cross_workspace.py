@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import pytest
 
+from leadhub.domains.credits import service as credits
 from tests.isolation import calls
 from tests.isolation.api_cases import API_CASES
 from tests.isolation.routes import Operation, served_operations
 from tests.isolation.table import Case, Entry, Exempt, cases_of
 from tests.isolation.web_cases import WEB_CASES
-from tests.isolation.world import World
+from tests.isolation.world import MARK, Api, World, settle
 
 CASES: dict[str, Entry] = {**API_CASES, **WEB_CASES}
 OPERATIONS = served_operations()
@@ -86,3 +87,34 @@ def _status_problems(
     if case.status is None and not foreign and answer.status >= 400:
         return [f"expected success, got {calls.describe(answer)}"]
     return []
+
+
+def test_the_jobs_of_another_workspace_write_nothing_of_a_into_its_files(world: World) -> None:
+    """Exports and imports run as jobs: B's exports (filtered by A's values) hold none of A's
+    leads, B's import of A's lead's email makes a lead of B's, and whatever B's calls queued
+    changes nothing of A's once it has run."""
+    api = Api(world.client(), world.b_key)
+    with world.db.unit_of_work() as session:
+        credits.grant(session, world.b.id, 1000, reason="exports")
+    exports = [
+        api.data("POST", "/exports", json={"format": "csv", "filters": filters})["id"]
+        for filters in ({"search": MARK}, {"pipeline_id": world.value("a.pipeline")}, {})
+    ]
+    exports.append(api.data("POST", f"/lists/{world.value('b.list')}/exports", json={})["id"])
+    rows = f"email,first_name\n{world.value('a.lead_email')},Imported\n".encode()
+    imported = api.client.post(
+        "/api/v1/imports",
+        headers=api.headers,
+        files={"file": ("a.csv", rows, "text/csv")},
+        data={"list_name": "imported"},
+    )
+    assert imported.status_code == 202, imported.text
+    before = calls.snapshot(world.db, world.a.id)
+    settle(world.app)
+    assert not calls.changes(before, calls.snapshot(world.db, world.a.id))
+    for export_id in exports:
+        content = api.client.get(f"/api/v1/downloads/{export_id}/file", headers=api.headers)
+        assert content.status_code == 200, content.text
+        assert MARK not in content.text.lower(), content.text
+    outcome = api.data("GET", f"/imports/{imported.json()['data']['id']}")
+    assert outcome["status"] == "done" and outcome["created_count"] == 1, outcome
