@@ -116,7 +116,16 @@ API_CASES: dict[str, Entry] = {
         Case(json=_lead(pipeline_stage_id=a("stage"))),
         Case(json=_lead(assigned_user_id=a("user"))),
         Case(json=_lead(form_id=a("form"))),
-        Case(json=_lead(email=a_value("lead_email")), status=201, fresh=True),
+        # What A's leads hold is no duplicate, nor taken, in another workspace.
+        Case(
+            json=_lead(
+                email=a_value("lead_email"),
+                phone=a_value("lead_phone"),
+                unique_identifier=a_value("lead_uid"),
+            ),
+            status=201,
+            fresh=True,
+        ),
     ],
     "GET /api/v1/leads/{lead_id}": Case(path=NATIVE_LEAD),
     "PATCH /api/v1/leads/{lead_id}": [
@@ -321,10 +330,20 @@ API_CASES: dict[str, Entry] = {
     ],
     # -- webhooks, media, lead magnets, activity, posts -----------------------------------
     "GET /api/v1/webhooks": Case(),
-    "POST /api/v1/webhooks": Case(
-        json={"url": f"http://127.0.0.1:9/{OTHER_MARK}-new", "events": ["lead_created"]},
-        status=201,
-    ),
+    "POST /api/v1/webhooks": [
+        Case(
+            json={"url": f"http://127.0.0.1:9/{OTHER_MARK}-new", "events": ["lead_created"]},
+            status=201,
+        ),
+        Case(
+            json={
+                "url": Foreign(f"http://127.0.0.1:9/{MARK}", "http://127.0.0.1:9/nothing"),
+                "events": ["*"],
+            },
+            status=201,
+            fresh=True,
+        ),
+    ],
     "GET /api/v1/webhooks/{webhook_id}": Case(path={"webhook_id": a("webhook")}),
     "PATCH /api/v1/webhooks/{webhook_id}": Case(
         path={"webhook_id": a("webhook")}, json={"url": f"http://127.0.0.1:9/{HACK}"}
@@ -341,7 +360,11 @@ API_CASES: dict[str, Entry] = {
     ],
     "POST /api/v1/media/upload-url": Case(json=UPLOAD, status=201),
     "GET /api/v1/lead-magnets": Case(),
-    "POST /api/v1/lead-magnets": Case(json=_magnet(Unique("BRAVOKEY")), status=201),
+    "POST /api/v1/lead-magnets": [
+        Case(json=_magnet(Unique("BRAVOKEY")), status=201),
+        # A's keyword is not taken in another workspace.
+        Case(json=_magnet(Foreign(MARK.upper(), "NOTHINGKEY")), status=201, fresh=True),
+    ],
     "GET /api/v1/lead-magnets/{magnet_id}": Case(path={"magnet_id": a("magnet")}),
     "PATCH /api/v1/lead-magnets/{magnet_id}": Case(
         path={"magnet_id": a("magnet")}, json={"description": HACK}

@@ -207,8 +207,11 @@ def normalized(operation: Operation, answer: Answer, rendered: Rendered) -> Answ
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_]{24,}")  # a generated secret or key
+
+
 def _volatile(text: str) -> str:
-    return re.sub(r"\d+", "#", _UUID.sub("<uuid>", text))
+    return re.sub(r"\d+", "#", _TOKEN.sub("<token>", _UUID.sub("<uuid>", text)))
 
 
 def as_if_foreign(missing: Answer, stand_in: Rendered, rendered: Rendered) -> Answer:
