@@ -186,8 +186,7 @@ def leadhub(database_url: str, data_dir: Path, *args: str) -> str:
 def test_a_key_revoked_from_the_command_line_is_refused_by_a_running_server(
     live_server: str, database_url: str, db: Database, tmp_path: Path
 ) -> None:
-    make_workspace(db, "live-keys")
-    key = leadhub(database_url, tmp_path, "apikey", "create", "--workspace", "live-keys")
+    key = make_key(db, make_workspace(db, "live-keys"))
     with httpx.Client(base_url=live_server, trust_env=False) as server:
         for path in EACH_SURFACE.values():
             assert server.get(path, headers=bearer(key)).status_code == 200, path
@@ -221,9 +220,8 @@ def test_a_grant_revoked_from_the_command_line_ends_the_agency_s_reach_at_once(
 ) -> None:
     client = make_workspace(db, "live-client")
     agency = make_workspace(db, "live-agency", agency=True)
-    grant_id = leadhub(
-        database_url, tmp_path, "grant", "create", "--agency", agency.slug, "--client", client.slug
-    )
+    with db.unit_of_work() as session:
+        grant_id = str(grants.create(session, agency_slug=agency.slug, client_slug=client.slug).id)
     key = make_key(db, agency)
     twins = [
         f"/api/v1/clients/{client.public_id}/leads",
