@@ -34,6 +34,15 @@ class Principal:
             return False
         return self.grant_permissions is None or satisfies(self.grant_permissions, wanted)
 
+    def require_own_access(self) -> None:
+        """Refuse, through an agency's grant, handing out the client's own access (its API keys,
+        its people's sign-ins): that access would reach past the grant's permissions and
+        outlive its revocation."""
+        if self.through_grant:
+            raise Forbidden(
+                "An agency's grant cannot create or change the client's API keys or sign-ins."
+            )
+
     def require(self, scope: str) -> None:
         wanted = canonical(scope)
         if not satisfies(self.scopes, wanted):

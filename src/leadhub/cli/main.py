@@ -211,6 +211,15 @@ def apikey_create(
     typer.echo(run(action))
 
 
+@apikey_app.command("revoke")
+def apikey_revoke(
+    key: Annotated[str, typer.Argument(help="The key (lh_…), or its prefix as settings list it.")],
+) -> None:
+    """Revoke an API key: the next request with it is refused; prints its prefix."""
+    revoked = run(lambda s: apikeys.revoke_presented(s, key))
+    typer.echo(revoked.prefix)
+
+
 @grant_app.command("create")
 def grant_create(
     agency: Annotated[str, typer.Option(help="Agency workspace slug.")],

@@ -23,6 +23,8 @@ from leadhub.kit.tokens import random_token, sha256_hex
 from leadhub.models import ApiKey, Workspace
 
 KEY_PREFIX = "lh_"
+# The key's first characters after KEY_PREFIX, kept in clear to tell keys apart in lists.
+PREFIX_CHARS = 8
 DEFAULT_RATE_LIMIT = 1000
 MAX_RATE_LIMIT = 1_000_000
 # last_used_at is a hint for people, not an audit log: write it at most this often per key.
@@ -72,7 +74,7 @@ def create(
     record = ScopedRepository(session, workspace_id).add(
         ApiKey(
             name=(name or "API key").strip()[:100],
-            prefix=plaintext[:11],
+            prefix=plaintext[: len(KEY_PREFIX) + PREFIX_CHARS],
             key_hash=sha256_hex(plaintext),
             scopes=granted,
             rate_limit=limit,
@@ -161,6 +163,7 @@ def list_keys(session: Session, principal: Principal) -> list[ApiKeyRead]:
 
 def revoke(session: Session, principal: Principal, key_id: int) -> ApiKeyRead:
     """Revoke a key: it stops working at once."""
+    principal.require_own_access()
     key = ScopedRepository(session, principal.workspace_id).get(ApiKey, key_id)
     if key is None:
         raise NotFound.of("API key")
@@ -171,6 +174,34 @@ def revoke(session: Session, principal: Principal, key_id: int) -> ApiKeyRead:
             session,
             principal.workspace_id,
             principal,
+            "api_key.revoked",
+            target_type="api_key",
+            target_id=key.id,
+            details={"name": key.name},
+        )
+    return ApiKeyRead.model_validate(key, from_attributes=True)
+
+
+def revoke_presented(session: Session, presented: str) -> ApiKeyRead:
+    """Revoke a key named by itself (`lh_…`) or by its prefix as the settings list it (the
+    operator's command line): it stops working at once."""
+    text = presented.strip()
+    if len(text) > len(KEY_PREFIX) + PREFIX_CHARS:
+        key = session.scalar(select(ApiKey).where(ApiKey.key_hash == sha256_hex(text)))
+    else:
+        found = list(session.scalars(select(ApiKey).where(ApiKey.prefix == text).limit(2)))
+        if len(found) > 1:
+            raise Invalid.field("key", "Several keys have this prefix; give the whole key.")
+        key = found[0] if found else None
+    if key is None:
+        raise NotFound.of("API key")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+        audit.record(
+            session,
+            key.workspace_id,
+            None,
             "api_key.revoked",
             target_type="api_key",
             target_id=key.id,
@@ -192,6 +223,7 @@ def create_key(
     session: Session, principal: Principal, *, name: str, scopes: list[str], rate_limit: int
 ) -> CreatedKey:
     """Make a key a person asked for: named, with the scopes picked (`*` for full access)."""
+    principal.require_own_access()
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors["name"] = ["The name field is required."]

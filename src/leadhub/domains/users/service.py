@@ -80,6 +80,7 @@ def get_user(session: Session, principal: Principal, user_id: int) -> UserRead:
 
 def create_user(session: Session, principal: Principal, *, data: UserCreate) -> UserRead:
     """Add a member with a password."""
+    principal.require_own_access()
     user = create(
         session,
         principal.workspace_id,
@@ -98,9 +99,12 @@ def create_user(session: Session, principal: Principal, *, data: UserCreate) -> 
 def update_user(
     session: Session, principal: Principal, user_id: int, *, data: UserUpdate
 ) -> UserRead:
-    """Change a member; demoting or deactivating the last active owner is refused."""
+    """Change a member; demoting or deactivating the last active owner is refused. Through an
+    agency's grant, a sign-in (password, email) does not change."""
     repo = ScopedRepository(session, principal.workspace_id)
     user = _require(repo, user_id)
+    if data.password is not None or data.email is not None:
+        principal.require_own_access()
     errors: dict[str, list[str]] = {}
     if data.email is not None:
         user.email = _email(repo, data.email, errors, current=user)
