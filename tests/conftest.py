@@ -93,7 +93,11 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "db" not in request.fixturenames:
         return
-    database: Database = request.getfixturevalue("db")
+    empty_tables(request.getfixturevalue("db"))
+
+
+def empty_tables(database: Database) -> None:
+    """Remove every row (tests that share rows across a module call it when they are done)."""
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
     # DELETE, not TRUNCATE: on the few rows a test leaves it is far quicker on PostgreSQL.
     with database.engine.begin() as connection:

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     meta_graph_version: str = Field(default=DEFAULT_META_GRAPH_VERSION, pattern=r"^v\d+\.\d+$")
     # The largest CSV or XLSX file an import accepts, in bytes.
     import_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    # The largest request body any other route accepts (JSON, forms), in bytes.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
 
     @field_validator("base_url")
     @classmethod
