@@ -7,12 +7,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 import leadhub
 from leadhub.config import Settings
 from leadhub.surfaces.common.context import ResponseContextMiddleware
 from leadhub.surfaces.common.openapi import merged_schema
+from leadhub.surfaces.common.routing import surface_at
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.leadpanther.app import MOUNT_PATH as LEADPANTHER_PATH
 from leadhub.surfaces.leadpanther.app import create_leadpanther_app
@@ -107,6 +111,17 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _unrouted(request: Request, exc: StarletteHTTPException) -> Response:
+        """A request no surface's mount took: the surface its path names answers it."""
+        surface = surface_at(app.routes, request.url.path)
+        handler = surface.exception_handlers.get(StarletteHTTPException) if surface else None
+        if handler is None:
+            return await http_exception_handler(request, exc)
+        response: Response = await handler(request, exc)
+        return response
+
     app.add_middleware(ResponseContextMiddleware)
     logging.getLogger("leadhub").setLevel(logging.INFO)
     return app

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # How `leadhub serve` and `leadhub worker` write their logs to stderr: lines for people, or
     # one JSON object per line for a log collector.
     log_format: Literal["text", "json"] = "text"
+    # The largest request body any other route accepts (JSON, forms), in bytes.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
 
     @field_validator("base_url")
     @classmethod

@@ -223,20 +223,24 @@ def _apply(repo: FormRepository, form: Form, data: FormFields) -> None:
 
 
 def _apply_pipeline(repo: FormRepository, form: Form, data: FormFields, errors: Errors) -> None:
+    # A reference is set only once it is known to exist: an unknown id set on the form would be
+    # flushed by the next query (a foreign-key error) before the errors are raised.
     given = data.model_fields_set
     if "pipeline_id" in given:
         if data.pipeline_id is not None and repo.get(Pipeline, data.pipeline_id) is None:
             errors.add("pipeline_id", "The selected pipeline id is invalid.")
-        form.pipeline_id = data.pipeline_id
+        else:
+            form.pipeline_id = data.pipeline_id
     if "pipeline_stage_id" in given:
         stage = repo.get(PipelineStage, data.pipeline_stage_id) if data.pipeline_stage_id else None
         if data.pipeline_stage_id is not None and stage is None:
             errors.add("pipeline_stage_id", "The selected pipeline stage id is invalid.")
         elif stage is not None and form.pipeline_id not in (None, stage.pipeline_id):
             errors.add("pipeline_stage_id", "The pipeline stage must belong to the pipeline.")
-        elif stage is not None:
-            form.pipeline_id = stage.pipeline_id
-        form.pipeline_stage_id = data.pipeline_stage_id
+        else:
+            if stage is not None:
+                form.pipeline_id = stage.pipeline_id
+            form.pipeline_stage_id = data.pipeline_stage_id
 
 
 def _read(repo: FormRepository, forms: list[Form]) -> list[FormRead]:

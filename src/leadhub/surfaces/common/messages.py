@@ -40,6 +40,8 @@ _TEMPLATES = {
     "date_parsing": "The {label} field must be a valid date.",
     "datetime_type": "The {label} field must be a valid date.",
     "string_unicode": "The {label} field must be valid UTF-8 text.",
+    "no_nul": "The {label} field must not contain NUL characters.",
+    "duplicate_parameter": "The {label} parameter may be given only once.",
 }
 _BODY_MESSAGES = {
     "json_invalid": "The request body must be valid JSON.",
@@ -85,3 +87,13 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
         return field, template.format(label=field.replace("_", " "), **context)
     except (KeyError, IndexError):
         return field, f"The {field.replace('_', ' ')} field is invalid."
+
+
+def unreadable_input(errors: Iterable[Mapping[str, Any]]) -> str | None:
+    """The message of the first error outside the path (a query parameter, a header): the pages
+    answer a malformed path as a page that does not exist, anything else as a bad request."""
+    for error in errors:
+        loc = error.get("loc") or ("",)
+        if loc[0] != "path":
+            return _describe(error)[1]
+    return None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match, Mount
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -21,3 +22,19 @@ def allowed_methods(request: Request) -> list[str]:
             route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
         )
     ]
+
+
+def surface_at(routes: list[BaseRoute], path: str) -> Starlette | None:
+    """The mounted surface whose prefix the path starts with (the longest one).
+
+    A path that no mount matched (Starlette's mounts do not match a path with a line feed in it)
+    still belongs to the surface its prefix names, which answers its errors.
+    """
+    surfaces = [
+        (len(route.path), route.app)
+        for route in routes
+        if isinstance(route, Mount)
+        and isinstance(route.app, Starlette)
+        and (path == route.path or path.startswith(route.path.rstrip("/") + "/"))
+    ]
+    return max(surfaces, key=lambda found: found[0])[1] if surfaces else None

@@ -1,18 +1,25 @@
-"""Sync endpoints run in the thread pool as coroutines, so their answer is checked inline."""
+"""The API surfaces' route class: sync endpoints run in the thread pool as coroutines (so their
+answer is checked inline), and JSON bodies are read strictly."""
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from leadhub.surfaces.common.bodies import StrictJsonRequest
 
 
 class ThreadedRoute(APIRoute):
-    """FastAPI runs a plain `def` endpoint in a worker thread, then hands its return value to
+    """The API surfaces' route: its JSON body is read strictly (see StrictJsonRequest).
+
+    FastAPI runs a plain `def` endpoint in a worker thread, then hands its return value to
     another worker thread to be checked against the response model (a microsecond's work) before
     serializing it: every hand-over to a thread and back costs more than that under load. Here
     the endpoint is wrapped in a coroutine that runs it in the thread pool itself, so FastAPI
@@ -22,6 +29,14 @@ class ThreadedRoute(APIRoute):
         if not inspect.iscoroutinefunction(endpoint):
             endpoint = _in_thread(endpoint)
         super().__init__(path, endpoint, **kwargs)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_strictly(request: Request) -> Response:
+            return await handle(StrictJsonRequest(request.scope, request.receive))
+
+        return handle_strictly
 
 
 def _in_thread(function: Callable[..., Any]) -> Callable[..., Any]:

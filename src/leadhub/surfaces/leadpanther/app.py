@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 
 from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.clients import CLIENT_PREFIX, client_path
+from leadhub.surfaces.common.limits import RequestLimits
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.leadpanther import errors, routes
 
@@ -22,6 +23,7 @@ def create_leadpanther_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
+    app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes, single_values=True)
     app.include_router(routes.account_router, prefix=VERSION)
     app.include_router(routes.workspace_router, prefix=VERSION)
     # The client twins are the same operations; the API reference documents them once.

@@ -20,6 +20,7 @@ from leadhub.errors import (
     LeadHubError,
     RateLimited,
 )
+from leadhub.surfaces.common.bodies import refused_media_type, unreadable_body
 from leadhub.surfaces.common.context import request_id
 from leadhub.surfaces.common.errors import status_of
 from leadhub.surfaces.common.messages import field_errors
@@ -36,6 +37,7 @@ _HTTP_CODES = {
     404: ("not_found", "The requested resource does not exist."),
     405: ("method_not_allowed", "The method is not allowed for this path."),
     413: ("payload_too_large", "The request body is too large."),
+    414: ("uri_too_long", "The query string is too long."),
     415: ("unsupported_media_type", "The request body must be JSON."),
 }
 
@@ -103,6 +105,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if (refused := refused_media_type(request, exc.errors())) is not None:
+            return error_response(request, 415, "unsupported_media_type", refused)
         return _invalid(request, field_errors(exc.errors()))
 
     @app.exception_handler(ValidationError)
@@ -112,6 +116,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if (unreadable := unreadable_body(exc)) is not None:
+            return _invalid(request, {"body": [unreadable]})
         code, message = _HTTP_CODES.get(exc.status_code, ("error", str(exc.detail)))
         response = error_response(request, exc.status_code, code, message)
         for name, value in (exc.headers or {}).items():

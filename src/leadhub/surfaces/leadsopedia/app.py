@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from leadhub.surfaces.common.boundary import ErrorBoundary
+from leadhub.surfaces.common.limits import RequestLimits
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.leadsopedia import account, contacts, downloads, errors, lists
 
@@ -17,6 +18,7 @@ def create_leadsopedia_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
+    app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes, single_values=True)
     for router in (lists.router, contacts.router, account.router):
         app.include_router(router, prefix=VERSION)
     for prefix in downloads.PREFIXES:

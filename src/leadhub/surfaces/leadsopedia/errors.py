@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadhub.errors import Invalid, LeadHubError, RateLimited
+from leadhub.surfaces.common.bodies import refused_media_type, unreadable_body
 from leadhub.surfaces.common.errors import status_of
 from leadhub.surfaces.common.messages import field_errors
 from leadhub.surfaces.common.routing import allowed_methods
@@ -25,6 +26,7 @@ _HTTP_MESSAGES = {
     404: "Not found.",
     405: "Method not allowed.",
     413: "Request body too large.",
+    414: "Query string too long.",
     415: "The request body must be JSON.",
 }
 
@@ -95,7 +97,9 @@ def install(app: FastAPI) -> None:
         return error_response(400, exc.message, fields)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if (refused := refused_media_type(request, exc.errors())) is not None:
+            return error_response(415, refused)
         return error_response(400, "The given data was invalid.", field_errors(exc.errors()))
 
     @app.exception_handler(ValidationError)
@@ -105,6 +109,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if (unreadable := unreadable_body(exc)) is not None:
+            return error_response(400, "The given data was invalid.", {"body": [unreadable]})
         response = error_response(
             exc.status_code, _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
         )

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.cors import PublicCors
+from leadhub.surfaces.common.limits import RequestLimits
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.leadtrackr import errors, routes
 
@@ -19,6 +20,7 @@ def create_leadtrackr_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
+    app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes, single_values=True)
     app.add_middleware(PublicCors, path_pattern=CREATE_LEAD_PATH)
     app.include_router(routes.router)
     return app

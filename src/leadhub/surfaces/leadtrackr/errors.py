@@ -18,6 +18,7 @@ from leadhub.errors import (
     LeadHubError,
     RateLimited,
 )
+from leadhub.surfaces.common.bodies import refused_media_type, unreadable_body
 from leadhub.surfaces.common.errors import status_of
 from leadhub.surfaces.common.messages import field_errors
 from leadhub.surfaces.common.routing import allowed_methods
@@ -33,6 +34,7 @@ _HTTP_MESSAGES = {
     404: "Not found",
     405: "Method not allowed",
     413: "Request body too large",
+    414: "Query string too long",
     415: "The request body must be JSON",
 }
 
@@ -99,7 +101,9 @@ def install(app: FastAPI) -> None:
         return error_response(400, exc.message)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if (refused := refused_media_type(request, exc.errors())) is not None:
+            return error_response(415, _message(refused))
         return error_response(400, _fields_message(field_errors(exc.errors()), "Bad request"))
 
     @app.exception_handler(ValidationError)
@@ -110,6 +114,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if (unreadable := unreadable_body(exc)) is not None:
+            return error_response(400, _message(unreadable))
         message = _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
         response = error_response(exc.status_code, message)
         for name, value in (exc.headers or {}).items():

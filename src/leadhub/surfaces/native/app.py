@@ -8,6 +8,7 @@ from leadhub.surfaces.common import idempotency
 from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.clients import CLIENT_PREFIX, client_path
 from leadhub.surfaces.common.cors import PublicCors
+from leadhub.surfaces.common.limits import RequestLimits, upload_limit
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.native import errors
 from leadhub.surfaces.native.routes import (
@@ -39,6 +40,8 @@ from leadhub.surfaces.native.routes import (
 
 MOUNT_PATH = "/api"
 VERSION = "/v1"
+# An import's file may be larger than any other body (LEADHUB_IMPORT_MAX_BYTES).
+IMPORTS_PATH = r"/v1(/clients/[^/]+)?/imports"
 # The workspace's resources: served at /v1/…, and for an agency at /v1/clients/{client_id}/….
 WORKSPACE_ROUTERS = (
     leads.router,
@@ -71,6 +74,13 @@ def create_native_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
+    settings = runtime.settings
+    app.add_middleware(
+        RequestLimits,
+        max_body=settings.max_body_bytes,
+        larger={IMPORTS_PATH: upload_limit(settings.import_max_bytes)},
+        single_values=True,
+    )
     # Browsers on any site may post a form's submissions with its public key (and make them
     # safe to retry).
     app.add_middleware(

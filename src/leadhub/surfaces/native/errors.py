@@ -17,6 +17,7 @@ from leadhub.errors import (
     LeadHubError,
     RateLimited,
 )
+from leadhub.surfaces.common.bodies import refused_media_type, unreadable_body
 from leadhub.surfaces.common.errors import status_of
 from leadhub.surfaces.common.messages import field_errors
 from leadhub.surfaces.common.routing import allowed_methods
@@ -31,6 +32,7 @@ _HTTP_CODES = {
     404: ("NOT_FOUND", "The requested resource does not exist."),
     405: ("METHOD_NOT_ALLOWED", "The method is not allowed for this path."),
     413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
+    414: ("URI_TOO_LONG", "The query string is too long."),
     415: ("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON."),
 }
 # Declared on every route of the OpenAPI document.
@@ -46,6 +48,19 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
         "description": "SERVICE_UNAVAILABLE: the database is briefly unavailable (see Retry-After)",
     },
 }
+
+
+def json_error_responses() -> dict[int | str, dict[str, object]]:
+    """ERROR_RESPONSES for a route whose own answer is not JSON: its errors still are (FastAPI
+    would declare them in the route's media type)."""
+    reference = {"$ref": f"#/components/schemas/{ErrorEnvelope.__name__}"}
+    return {
+        status: {
+            "description": entry["description"],
+            "content": {"application/json": {"schema": reference}},
+        }
+        for status, entry in ERROR_RESPONSES.items()
+    }
 
 
 def error_response(
@@ -81,13 +96,18 @@ def install(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if (refused := refused_media_type(request, exc.errors())) is not None:
+            return error_response(415, "UNSUPPORTED_MEDIA_TYPE", refused)
         return error_response(
             422, "VALIDATION_FAILED", Invalid.default_message, field_errors(exc.errors())
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if (unreadable := unreadable_body(exc)) is not None:
+            errors = {"body": [unreadable]}
+            return error_response(422, "VALIDATION_FAILED", Invalid.default_message, errors)
         code, message = _HTTP_CODES.get(exc.status_code, ("ERROR", str(exc.detail)))
         response = error_response(exc.status_code, code, message)
         for name, value in (exc.headers or {}).items():

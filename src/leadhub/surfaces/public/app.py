@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from leadhub.kit.signed import TokenSigner
 from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.downloads import DOWNLOADS_PATH
+from leadhub.surfaces.common.limits import RequestLimits
 from leadhub.surfaces.common.links import MAGNETS_PATH, UPLOADS_PATH
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.public import downloads, errors, forms, lead_magnets, upload_errors, uploads
@@ -31,6 +32,7 @@ def create_forms_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
+    app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes)
     app.include_router(forms.router)
     return app
 
@@ -44,6 +46,8 @@ def create_uploads_app(runtime: Runtime) -> FastAPI:
         render=upload_errors.server_error,
         unavailable=upload_errors.unavailable,
     )
+    # An upload's size is checked against what its signed URL allows, as it streams in.
+    app.add_middleware(RequestLimits, max_body=None)
     app.include_router(uploads.router)
     return app
 
@@ -57,6 +61,7 @@ def create_magnets_app(runtime: Runtime) -> FastAPI:
     )
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
+    app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.include_router(lead_magnets.router)
     return app
@@ -68,5 +73,6 @@ def create_downloads_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     downloads.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
+    app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes)
     app.include_router(downloads.router)
     return app

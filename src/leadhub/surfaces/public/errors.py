@@ -8,6 +8,8 @@ from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadhub.errors import LeadHubError, NotFound, RateLimited
+from leadhub.surfaces.common.errors import status_of
+from leadhub.surfaces.common.messages import unreadable_input
 from leadhub.surfaces.public.pages import message
 
 _NOT_FOUND = ("Not found", "This page does not exist or is no longer available.")
@@ -32,11 +34,13 @@ def install(app: FastAPI) -> None:
             response = message(request, "Please wait", exc.message, 429)
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
-        return message(request, "Sorry", exc.message, 400)
+        return message(request, "Sorry", exc.message, status_of(exc, invalid=400) or 400)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, _exc: RequestValidationError) -> HTMLResponse:
-        # Only the path can be malformed here (a form id that is not a number): no such page.
+    async def _validation(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        if (unreadable := unreadable_input(exc.errors())) is not None:
+            return message(request, "Sorry", unreadable, 400)
+        # Otherwise only the path is malformed (a form id that is not a number): no such page.
         return message(request, *_NOT_FOUND, 404)
 
     @app.exception_handler(StarletteHTTPException)

@@ -15,7 +15,7 @@ from leadhub.errors import Invalid
 from leadhub.kit import attribution
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RuntimeDep, SessionDep
-from leadhub.surfaces.common.forms import channel_flow_from, client_ip
+from leadhub.surfaces.common.forms import channel_flow_from, client_ip, posted_fields
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.public.pages import STATIC, message, render
 
@@ -82,8 +82,7 @@ def show_form(form_id: FormId, request: Request, session: SessionDep) -> HTMLRes
 @router.post("/{form_id}", response_class=HTMLResponse, include_in_schema=False)
 async def submit_form(form_id: FormId, request: Request, runtime: RuntimeDep) -> Response:
     """Record a submission: spam is dropped quietly, a valid submission is never lost."""
-    posted = await request.form()
-    values = {key: value for key, value in posted.items() if isinstance(value, str)}
+    values = await posted_fields(request)
     return await run_in_threadpool(_submit, request, runtime, form_id, values)
 
 

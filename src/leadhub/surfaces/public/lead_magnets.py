@@ -19,7 +19,7 @@ from leadhub.domains.lead_magnets.schemas import PublicPage, Unlock, Visit
 from leadhub.errors import Invalid
 from leadhub.kit.signed import TokenSigner
 from leadhub.kit.tokens import random_token
-from leadhub.surfaces.common.forms import attribution_from, client_ip
+from leadhub.surfaces.common.forms import attribution_from, client_ip, posted_fields
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.public.pages import STATIC, message, render
 
@@ -73,8 +73,7 @@ def show_page(slug: Slug, request: Request) -> Response:
 @router.post("/{slug}", response_class=HTMLResponse, include_in_schema=False)
 async def unlock_page(slug: Slug, request: Request) -> Response:
     """The gate's form: an email (and a name) opens the page and captures the lead."""
-    posted = await request.form()
-    values = {key: value[:1000] for key, value in posted.items() if isinstance(value, str)}
+    values = {key: value[:1000] for key, value in (await posted_fields(request)).items()}
     return await run_in_threadpool(_unlock, request, slug, values)
 
 

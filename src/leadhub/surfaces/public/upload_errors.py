@@ -12,8 +12,15 @@ from leadhub.errors import (
     LeadHubError,
 )
 from leadhub.surfaces.common.errors import status_of
+from leadhub.surfaces.common.messages import unreadable_input
 
-_HTTP = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+_HTTP = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    414: "URI_TOO_LONG",
+}
 
 
 def error(status: int, code: str, message: str) -> JSONResponse:
@@ -41,7 +48,9 @@ def install(app: FastAPI) -> None:
         return error(400, "BAD_REQUEST", "The upload was interrupted.")
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, _exc: RequestValidationError) -> JSONResponse:
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        if (unreadable := unreadable_input(exc.errors())) is not None:
+            return error(400, "BAD_REQUEST", unreadable)
         return error(404, "NOT_FOUND", "File not found.")
 
     @app.exception_handler(StarletteHTTPException)

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from leadhub.surfaces.common.boundary import ErrorBoundary
+from leadhub.surfaces.common.limits import RequestLimits, upload_limit
 from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.web import errors
 from leadhub.surfaces.web.render import STATIC
@@ -32,6 +33,8 @@ from leadhub.surfaces.web.routes import (
 )
 
 SESSION_COOKIE = "leadhub_session"
+# The import wizard's upload takes a file as large as LEADHUB_IMPORT_MAX_BYTES.
+IMPORT_UPLOAD_PATH = "/imports"
 SESSION_DAYS = 14
 ROUTERS = [
     account.router,
@@ -60,6 +63,12 @@ def create_web_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
+    settings = runtime.settings
+    app.add_middleware(
+        RequestLimits,
+        max_body=settings.max_body_bytes,
+        larger={IMPORT_UPLOAD_PATH: upload_limit(settings.import_max_bytes)},
+    )
     # Signed (itsdangerous), HttpOnly, SameSite=Lax; Secure whenever LeadHub is served over HTTPS.
     app.add_middleware(
         SessionMiddleware,

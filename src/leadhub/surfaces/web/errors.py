@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadhub.errors import Forbidden, LeadHubError, NotFound, RateLimited
+from leadhub.surfaces.common.messages import unreadable_input
 from leadhub.surfaces.web.render import page, path_for, templates
 from leadhub.surfaces.web.session import ActingEnded, CsrfRejected, LoginRequired
 
@@ -18,6 +19,8 @@ _TITLES = {
     403: "You cannot do this",
     404: "Page not found",
     405: "This page cannot be used that way",
+    413: "This request is too large",
+    414: "This address is too long",
     429: "Please slow down",
     500: "Something went wrong",
     503: "Back in a moment",
@@ -68,7 +71,9 @@ def install(app: FastAPI) -> None:
         return error_page(request, 400, exc.message)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, _exc: RequestValidationError) -> Response:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if (unreadable := unreadable_input(exc.errors())) is not None:
+            return error_page(request, 400, unreadable)
         return error_page(request, 404, "It may have been deleted, or the link is wrong.")
 
     @app.exception_handler(StarletteHTTPException)

@@ -16,7 +16,7 @@ from leadhub.domains.integrations import connectors
 from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RuntimeDep, SessionDep
 from leadhub.surfaces.common.threaded import ThreadedRoute
-from leadhub.surfaces.native.errors import ERROR_RESPONSES
+from leadhub.surfaces.native.errors import ERROR_RESPONSES, json_error_responses
 
 router = APIRouter(
     route_class=ThreadedRoute,
@@ -38,7 +38,11 @@ class Received(BaseModel):
     received: int
 
 
-@router.get("/{integration_id}/webhook", response_class=PlainTextResponse)
+@router.get(
+    "/{integration_id}/webhook",
+    response_class=PlainTextResponse,
+    responses=json_error_responses(),
+)
 def verify_subscription(
     integration_id: IntegrationId,
     runtime: RuntimeDep,
