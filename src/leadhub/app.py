@@ -8,12 +8,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import leadhub
 from leadhub.config import Settings
 from leadhub.surfaces.common.context import ResponseContextMiddleware
 from leadhub.surfaces.common.openapi import merged_schema
 from leadhub.surfaces.common.runtime import Runtime
+from leadhub.surfaces.common.security import BASELINE, SecureCookies, SecurityHeaders
 from leadhub.surfaces.leadpanther.app import MOUNT_PATH as LEADPANTHER_PATH
 from leadhub.surfaces.leadpanther.app import create_leadpanther_app
 from leadhub.surfaces.leadsopedia.app import MOUNT_PATH as LEADSOPEDIA_PATH
@@ -103,6 +105,11 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(ResponseContextMiddleware)
+    app.add_middleware(SecurityHeaders, headers=BASELINE)
+    app.add_middleware(SecureCookies, always=settings.effective_base_url.startswith("https://"))
+    if settings.trusted_proxy_list:
+        # Outermost: the client's address and scheme are known before anything else runs.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     logging.getLogger("leadhub").setLevel(logging.INFO)
     return app
 

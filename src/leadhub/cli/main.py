@@ -91,7 +91,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The application reads X-Forwarded-* itself, and only from LEADHUB_TRUSTED_PROXIES.
+        proxy_headers=False,
         log_level="info",
     )
 
