@@ -168,4 +168,5 @@ def _form_page(
 def _js_string(value: str) -> str:
     """Text safe inside a double-quoted JavaScript string in a script file."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\u003c")
-    return escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\u2028", "\\u2028")
+    escaped = escaped.replace("\n", "\\n").replace("\r", "\\r")
+    return escaped.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
