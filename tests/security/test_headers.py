@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from leadhub.db.uow import Database
+from leadhub.surfaces.public.headers import form_policy
 from tests.conftest import BASE_URL
 from tests.factories import Workspace, make_lead
 from tests.lead_magnets.helpers import create as create_magnet
@@ -169,3 +170,17 @@ def test_scripts_evaluate_no_strings(script: Path) -> None:
     code = script.read_text()
     assert "eval(" not in code and "new Function" not in code
     assert not re.search(r"set(Timeout|Interval)\(\s*['\"`]", code)
+
+
+@pytest.mark.parametrize(
+    "redirect",
+    ["https://a.example;script-src *", "https://*.example/", "https://a.example 'unsafe-inline'/"],
+)
+def test_a_redirect_url_cannot_widen_the_form_policy(redirect: str) -> None:
+    assert form_policy(redirect) == form_policy(None)
+    assert (
+        form_policy("http://user:pw@b.example:81/x").count(
+            "form-action 'self' http://b.example:81;"
+        )
+        == 1
+    )

@@ -6,6 +6,7 @@ embedded: any site may frame it, and it runs only its own `frame.js` (which size
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from leadhub.surfaces.common.security import BASELINE, csp
@@ -50,12 +51,16 @@ def _origin(url: str | None) -> str | None:
     if not url:
         return None
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    if any(char in parts.netloc for char in " ;,'\""):  # cannot break out of the policy
+    if parts.scheme not in ("http", "https"):
         return None
     host = parts.netloc.rsplit("@", 1)[-1]
+    # A plain host (no wildcard, nothing that could end the directive) and an optional port.
+    if not _HOST.fullmatch(host):
+        return None
     return f"{parts.scheme}://{host}"
+
+
+_HOST = re.compile(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
 
 
 FORM_HEADERS = {**BASELINE, "Content-Security-Policy": form_policy()}
