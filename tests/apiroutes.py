@@ -60,13 +60,18 @@ def native_operations(operations: list[Operation]) -> list[Operation]:
     return [op for op in operations if not op.path.startswith(COMPAT_PREFIX)]
 
 
-def _operations(routes: list[BaseRoute], prefix: str) -> list[Operation]:
+def all_operations(app: FastAPI) -> list[Operation]:
+    """Every method and path the application routes, pages left out of the schema included."""
+    return _operations(app.routes, "", hidden=True)
+
+
+def _operations(routes: list[BaseRoute], prefix: str, *, hidden: bool = False) -> list[Operation]:
     found: list[Operation] = []
     for route in iter_route_contexts(routes):
         original = route.original_route
         if isinstance(original, Mount):
-            found.extend(_operations(list(original.routes), prefix + original.path))
-        elif isinstance(original, APIRoute) and route.include_in_schema:
+            found.extend(_operations(list(original.routes), prefix + original.path, hidden=hidden))
+        elif isinstance(original, APIRoute) and (hidden or route.include_in_schema):
             found.extend(
                 Operation(method, prefix + (route.path_format or ""))
                 for method in sorted(route.methods or ())

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import leadhub
 from leadhub.config import Settings
@@ -18,6 +19,7 @@ from leadhub.surfaces.common.context import ResponseContextMiddleware
 from leadhub.surfaces.common.openapi import merged_schema
 from leadhub.surfaces.common.routing import surface_at
 from leadhub.surfaces.common.runtime import Runtime
+from leadhub.surfaces.common.security import BASELINE, SecureCookies, SecurityHeaders
 from leadhub.surfaces.leadpanther.app import MOUNT_PATH as LEADPANTHER_PATH
 from leadhub.surfaces.leadpanther.app import create_leadpanther_app
 from leadhub.surfaces.leadsopedia.app import MOUNT_PATH as LEADSOPEDIA_PATH
@@ -123,6 +125,11 @@ def create_app(
         return response
 
     app.add_middleware(ResponseContextMiddleware)
+    app.add_middleware(SecurityHeaders, headers=BASELINE)
+    app.add_middleware(SecureCookies, always=settings.effective_base_url.startswith("https://"))
+    if settings.trusted_proxy_list:
+        # Outermost: the client's address and scheme are known before anything else runs.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     logging.getLogger("leadhub").setLevel(logging.INFO)
     return app
 

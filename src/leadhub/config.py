@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
     # Nodes of one deployment share this queue; deployments sharing a Redis database must not.
     queue_name: str = Field(default="leadhub", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
     webhook_allow_private: bool = False
+    # Addresses or networks (comma-separated) of the reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; empty: those headers are ignored, the peer is the client.
+    trusted_proxies: str = ""
     # Media uploads: an S3-compatible bucket when named, else files under <data_dir>/media.
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None
@@ -62,6 +66,18 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        for item in _split(value):
+            if item != "*":
+                ipaddress.ip_network(item, strict=False)  # ValueError names the bad entry
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return _split(self.trusted_proxies)
 
     @property
     def effective_database_url(self) -> str:
@@ -105,3 +121,7 @@ def _create_once(path: Path, content: str) -> None:
             os.link(temporary, path)
     finally:
         os.unlink(temporary)
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]

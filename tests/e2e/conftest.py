@@ -50,8 +50,17 @@ def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-unty
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 860})
     context.set_default_timeout(10_000)
     opened = context.new_page()
+    # The pages' Content-Security-Policy must not block anything the app itself does.
+    blocked: list[str] = []
+    opened.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield opened
     context.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 @pytest.fixture

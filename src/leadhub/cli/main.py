@@ -97,7 +97,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The application reads X-Forwarded-* itself, and only from LEADHUB_TRUSTED_PROXIES.
+        proxy_headers=False,
         log_config=log_config,
         log_level="info",
         access_log=False,  # LeadHub writes its own, with the request id and the duration

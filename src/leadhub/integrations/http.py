@@ -23,12 +23,17 @@ def check_target(url: str, *, allow_private: bool) -> None:
 
 
 def request(method: str, url: str, *, allow_private: bool, **kwargs: Any) -> httpx.Response:
-    """One request; 4xx answers are permanent errors, 5xx answers and network errors are not."""
+    """One request; 4xx answers are permanent errors, 5xx answers and network errors are not.
+
+    The connection goes to the address that was checked, and a redirect is not followed.
+    """
     check_target(url, allow_private=allow_private)
     headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
     try:
-        with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
+        with net.guarded_client(allow_private=allow_private, timeout=TIMEOUT) as client:
             response = client.request(method, url, headers=headers, **kwargs)
+    except net.TargetRefused as exc:
+        raise ConnectorError(str(exc), permanent=True) from exc
     except httpx.HTTPError as exc:
         raise ConnectorError(f"{method} {_safe(url)} failed: {exc.__class__.__name__}") from exc
     if response.status_code >= 400:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -10,8 +11,28 @@ from typing import Any, Protocol
 
 from leadhub.integrations import http
 from leadhub.integrations.errors import ConnectorError
+from leadhub.kit import net
 
 SMTP_TIMEOUT = 15.0
+
+
+class GuardedSMTP(smtplib.SMTP):
+    """smtplib's client, connecting only to an address that passed the private-address check.
+
+    The host name is resolved and checked once and the socket opened to that address; STARTTLS
+    still verifies the certificate for the host name.
+    """
+
+    def __init__(self, host: str, port: int, *, allow_private: bool, timeout: float) -> None:
+        self._allow_private = allow_private
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        try:
+            address = net.pick_address(host, port, allow_private=self._allow_private)
+        except net.TargetRefused as exc:
+            raise ConnectorError(str(exc), permanent=True) from exc
+        return socket.create_connection((str(address), port), timeout, self.source_address)
 
 
 @dataclass(frozen=True)
@@ -39,9 +60,12 @@ class SmtpMailer:
     username: str | None = None
     password: str | None = None
     use_tls: bool = True
+    allow_private: bool = False
 
     def _connect(self) -> smtplib.SMTP:
-        client = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT)
+        client = GuardedSMTP(
+            self.host, self.port, allow_private=self.allow_private, timeout=SMTP_TIMEOUT
+        )
         try:
             client.ehlo()
             if self.use_tls:

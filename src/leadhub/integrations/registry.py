@@ -31,6 +31,7 @@ def _smtp(config: Config, allow_private: bool) -> Mailer:
         username=username if isinstance(username, str) and username else None,
         password=password if isinstance(password, str) else None,
         use_tls=config.get("use_tls", True) is not False,
+        allow_private=allow_private,
     )
 
 

@@ -18,7 +18,7 @@ class Webhook(WorkspaceOwned, Timestamps, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2000))
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # A Fernet token of the signing secret (leadhub.kit.crypto.SecretBox, purpose "webhooks").
+    # A Fernet token of the signing secret (leadhub.kit.crypto.SecretBox, as integrations use).
     secret_encrypted: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(String(500))
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -19,7 +19,7 @@ from leadhub.domains.webhooks import outcomes
 from leadhub.domains.webhooks import service as webhooks
 from leadhub.domains.webhooks.repository import WebhookRepository
 from leadhub.kit.clock import utcnow
-from leadhub.kit.net import TargetRefused, check_target
+from leadhub.kit.net import TargetRefused, check_target, guarded_client
 from leadhub.kit.signing import SIGNATURE_HEADER, signature
 from leadhub.models import Job, LeadEvent, Webhook, WebhookDelivery
 
@@ -120,8 +120,12 @@ def _send(context: JobContext, hook: Webhook, delivery: WebhookDelivery) -> dict
     }
     started = time.monotonic()
     try:
-        with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
+        with guarded_client(
+            allow_private=context.allow_private_targets, timeout=TIMEOUT_SECONDS
+        ) as client:
             response = client.post(hook.url, content=body, headers=headers)
+    except TargetRefused as exc:
+        raise PermanentFailure(str(exc)) from exc
     except httpx.HTTPError as exc:
         delivery.error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
         raise DeliveryFailed(delivery.error) from exc

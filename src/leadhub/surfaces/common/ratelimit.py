@@ -1,4 +1,5 @@
-"""Hourly budgets per API key with `limits`: in memory on one node, in Redis across nodes."""
+"""Budgets (per API key, per client address) with `limits`: in memory on one node, in Redis
+across nodes."""
 
 from __future__ import annotations
 
@@ -44,17 +45,21 @@ class RateLimiter:
         assert isinstance(storage, Storage)
         return storage
 
-    def exhausted(self, key: str, limit: int, seconds: int = 3600) -> bool:
-        """Whether the key's budget is spent, without spending any of it."""
-        return not self._strategy.test(RateLimitItemPerSecond(limit, seconds), key)
-
     def hit(self, key: str, limit: int, seconds: int = 3600) -> Budget:
         """Spend one request of the key's budget (`limit` per `seconds`) and say what is left."""
         item = RateLimitItemPerSecond(limit, seconds)
         allowed = self._strategy.hit(item, key)
+        return self._budget(item, key, allowed)
+
+    def peek(self, key: str, limit: int, seconds: int = 3600) -> Budget:
+        """What is left of the key's budget, without spending any of it."""
+        item = RateLimitItemPerSecond(limit, seconds)
+        return self._budget(item, key, self._strategy.test(item, key))
+
+    def _budget(self, item: RateLimitItemPerSecond, key: str, allowed: bool) -> Budget:
         stats = self._strategy.get_window_stats(item, key)
         return Budget(
-            limit=limit,
+            limit=item.amount,
             remaining=max(0, stats.remaining),
             reset=int(self._window_end(item, key) or stats.reset_time),
             allowed=allowed,

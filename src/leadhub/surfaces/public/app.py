@@ -11,8 +11,9 @@ from leadhub.surfaces.common.downloads import DOWNLOADS_PATH
 from leadhub.surfaces.common.limits import RequestLimits
 from leadhub.surfaces.common.links import MAGNETS_PATH, UPLOADS_PATH
 from leadhub.surfaces.common.runtime import Runtime
+from leadhub.surfaces.common.security import SecurityHeaders
 from leadhub.surfaces.public import downloads, errors, forms, lead_magnets, upload_errors, uploads
-from leadhub.surfaces.public.headers import SecurityHeaders
+from leadhub.surfaces.public.headers import FORM_HEADERS, MAGNET_HEADERS
 
 FORMS_PATH = "/f"
 __all__ = [
@@ -33,6 +34,7 @@ def create_forms_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, headers=FORM_HEADERS)
     app.include_router(forms.router)
     return app
 
@@ -62,7 +64,7 @@ def create_magnets_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
     app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, headers=MAGNET_HEADERS)
     app.include_router(lead_magnets.router)
     return app
 

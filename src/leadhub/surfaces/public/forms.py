@@ -17,6 +17,7 @@ from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import RuntimeDep, SessionDep
 from leadhub.surfaces.common.forms import channel_flow_from, client_ip, posted_fields
 from leadhub.surfaces.common.runtime import Runtime
+from leadhub.surfaces.public.headers import form_policy
 from leadhub.surfaces.public.pages import STATIC, message, render
 
 router = APIRouter()
@@ -143,7 +144,7 @@ def _form_page(
 ) -> HTMLResponse:
     query = urlencode(list(request.query_params.multi_items()))
     action = f"{request.scope.get('root_path', '')}/{form.id}" + (f"?{query}" if query else "")
-    return render(
+    response = render(
         request,
         "form.html",
         status,
@@ -158,9 +159,13 @@ def _form_page(
         landing_page=landing_page[:2000],
         referrer=referrer[:2000],
     )
+    # A form that sends visitors on may post to a page that redirects to that site.
+    response.headers["Content-Security-Policy"] = form_policy(form.redirect_url)
+    return response
 
 
 def _js_string(value: str) -> str:
     """Text safe inside a double-quoted JavaScript string in a script file."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\u003c")
-    return escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\u2028", "\\u2028")
+    escaped = escaped.replace("\n", "\\n").replace("\r", "\\r")
+    return escaped.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -1,40 +1,66 @@
-"""Security headers for public pages that show content an author wrote."""
+"""Security headers of the public pages, which show content their authors wrote.
+
+Hosted lead-magnet pages run no script and may not be framed. The hosted form is made to be
+embedded: any site may frame it, and it runs only its own `frame.js` (which sizes the frame).
+"""
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+import re
+from urllib.parse import urlsplit
 
-# No script at all, styles and images from here (images also from any https site), forms post
-# only here, and no other site may frame the page.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
+from leadhub.surfaces.common.security import BASELINE, csp
+
+IMAGES = "'self' https: data:"
+MAGNET_HEADERS = {
+    **BASELINE,
+    # No script at all, styles and images from here (images also from any https site), forms
+    # post only here, and no other site may frame the page.
+    "Content-Security-Policy": csp(
+        default_src="'none'",
+        style_src="'self'",
+        img_src=IMAGES,
+        form_action="'self'",
+        base_uri="'none'",
+        frame_ancestors="'none'",
+    ),
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
 }
 
 
-class SecurityHeaders:
-    """Stamps HEADERS on every response of the wrapped application that lacks them."""
+def form_policy(redirect_url: str | None = None) -> str:
+    """The hosted form's policy: its own script and styles, posting here (and, for a form that
+    sends visitors on, redirected to that site), framed by any site."""
+    targets = "'self'"
+    origin = _origin(redirect_url)
+    if origin:
+        targets += f" {origin}"
+    return csp(
+        default_src="'none'",
+        script_src="'self'",
+        style_src="'self'",
+        img_src=IMAGES,
+        form_action=targets,
+        base_uri="'none'",
+        frame_ancestors="*",
+    )
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+def _origin(url: str | None) -> str | None:
+    """`https://example.com:8443` of an http(s) URL; None for anything else."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None
+    host = parts.netloc.rsplit("@", 1)[-1]
+    # A plain host (no wildcard, nothing that could end the directive) and an optional port.
+    if not _HOST.fullmatch(host):
+        return None
+    return f"{parts.scheme}://{host}"
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    headers.setdefault(name, value)
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+_HOST = re.compile(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+
+
+FORM_HEADERS = {**BASELINE, "Content-Security-Policy": form_policy()}

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from leadhub.domains.lead_magnets import hosted
 from leadhub.domains.lead_magnets.schemas import PublicPage, Unlock, Visit
-from leadhub.errors import Invalid
+from leadhub.errors import Invalid, RateLimited
 from leadhub.kit.signed import TokenSigner
 from leadhub.kit.tokens import random_token
 from leadhub.surfaces.common.forms import attribution_from, client_ip, posted_fields
@@ -32,6 +32,8 @@ VISITOR_MAX_AGE = 2 * 365 * 24 * 3600
 UNLOCK_MAX_AGE = 365 * 24 * 3600
 HONEYPOT = "website_url"
 UNLOCKS_PER_10_MINUTES = 10
+# Every view and click is written down: what one address may count in a minute.
+VIEWS_PER_MINUTE = 120
 _VISITOR = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # A reply's tracking link adds ?t=<uuid>; the gate's form keeps it in its action.
 TRACKING_PARAM = "t"
@@ -63,6 +65,7 @@ def asset(name: str) -> Response:
 @router.get("/{slug}", response_class=HTMLResponse, include_in_schema=False)
 def show_page(slug: Slug, request: Request) -> Response:
     """The page: its content, or the email gate; counts a view."""
+    _limit_views(request)
     visit, new_visitor = _visit(request)
     with _runtime(request).db.unit_of_work() as session:
         page = hosted.view(session, slug, visit=visit, token=_token(request))
@@ -142,6 +145,7 @@ def _form_errors(fields: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _click(request: Request, slug: str, kind: hosted.Click) -> Response:
+    _limit_views(request)
     visit, new_visitor = _visit(request)
     with _runtime(request).db.unit_of_work() as session:
         target = hosted.click(session, slug, kind, visit=visit)
@@ -149,6 +153,14 @@ def _click(request: Request, slug: str, kind: hosted.Click) -> Response:
     response = RedirectResponse(target or f"{_root(request)}/{slug}", status_code=302)
     response.headers.update(_NO_STORE)
     return _with_visitor(request, response, visit, new_visitor)
+
+
+def _limit_views(request: Request) -> None:
+    budget = _runtime(request).limiter.hit(
+        f"magnet-views:{client_ip(request)}", VIEWS_PER_MINUTE, seconds=60
+    )
+    if not budget.allowed:
+        raise RateLimited(budget.retry_after, "Too many requests; try again in a minute.")
 
 
 def _visit(request: Request) -> tuple[Visit, bool]:

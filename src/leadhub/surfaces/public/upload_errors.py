@@ -8,9 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from leadhub.errors import (
-    LeadHubError,
-)
+from leadhub.errors import LeadHubError, RateLimited
 from leadhub.surfaces.common.errors import status_of
 from leadhub.surfaces.common.messages import unreadable_input
 
@@ -41,7 +39,10 @@ def install(app: FastAPI) -> None:
         status = status_of(exc, invalid=400)
         if status is None:
             return server_error(request)
-        return error(status, exc.code, exc.message)
+        response = error(status, exc.code, exc.message)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(ClientDisconnect)
     async def _gone(_request: Request, _exc: ClientDisconnect) -> JSONResponse:

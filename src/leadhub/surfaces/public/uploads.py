@@ -14,20 +14,30 @@ from starlette.concurrency import run_in_threadpool
 
 from leadhub.domains.media import service as media
 from leadhub.domains.media.schemas import StoredMedia
+from leadhub.errors import RateLimited
 from leadhub.kit.clock import isoformat, utcnow
 from leadhub.surfaces.common.deps import RuntimeDep, SessionDep
+from leadhub.surfaces.common.forms import client_ip
 from leadhub.surfaces.common.links import upload_links
 from leadhub.surfaces.common.runtime import Runtime
 
 router = APIRouter()
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+# Types a browser shows without running anything in this origin (never SVG or HTML), named here
+# rather than taken from what uploads accept, so a type added there is not shown inline unseen.
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"})
+# PUTs per client address: the URL is the credential, this bounds what one address can try.
+UPLOADS_PER_MINUTE = 60
 
 
 @router.put("/{token}", include_in_schema=False)
 async def put_upload(token: str, request: Request) -> Response:
     """Store the body under the signed token's path, if it is what the token allows."""
     runtime: Runtime = request.app.state.runtime
+    budget = runtime.limiter.hit(f"upload-ip:{client_ip(request)}", UPLOADS_PER_MINUTE, seconds=60)
+    if not budget.allowed:
+        raise RateLimited(budget.retry_after, "Too many uploads from this address; retry later.")
     stored = await run_in_threadpool(
         media.accept_upload,
         runtime.db.unit_of_work,
@@ -59,21 +69,29 @@ def get_media(path: str, request: Request, runtime: RuntimeDep, session: Session
     """The stored file, cacheable for good: its path never names other bytes."""
     found = media.open_public(session, runtime.store, path)
     stored = found.media
+    media_type, disposition = _presentation(stored)
     headers = {
         "ETag": _etag(stored),
         "Cache-Control": IMMUTABLE,
         "X-Content-Type-Options": "nosniff",
-        # Every accepted type (images, PDF) is safe to show in the browser.
-        "Content-Disposition": f'inline; filename="{stored.filename}"',
+        "Content-Disposition": f'{disposition}; filename="{stored.filename}"',
     }
     if request.method == "HEAD" or _matches(request.headers.get("if-none-match"), stored):
         _close(found.chunks)
         status = 200 if request.method == "HEAD" else 304
         if status == 200:
             headers["Content-Length"] = str(stored.size)
-        return Response(status_code=status, headers=headers, media_type=stored.content_type)
+        return Response(status_code=status, headers=headers, media_type=media_type)
     headers["Content-Length"] = str(stored.size)
-    return StreamingResponse(found.chunks, media_type=stored.content_type, headers=headers)
+    return StreamingResponse(found.chunks, media_type=media_type, headers=headers)
+
+
+def _presentation(stored: StoredMedia) -> tuple[str, str]:
+    """The type and disposition to serve: the types uploads accept (images, PDF, whose bytes were
+    sniffed) are shown inline; anything else (HTML, SVG, unknown) is only ever downloaded."""
+    if stored.content_type in INLINE_TYPES:
+        return stored.content_type, "inline"
+    return "application/octet-stream", "attachment"
 
 
 def _blocking(stream: AsyncIterator[bytes]) -> Iterator[bytes]:

@@ -9,6 +9,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from leadhub.surfaces.common.boundary import ErrorBoundary
 from leadhub.surfaces.common.limits import RequestLimits, upload_limit
 from leadhub.surfaces.common.runtime import Runtime
+from leadhub.surfaces.common.security import BASELINE, SecurityHeaders, csp
 from leadhub.surfaces.web import errors
 from leadhub.surfaces.web.render import STATIC
 from leadhub.surfaces.web.routes import (
@@ -36,6 +37,25 @@ SESSION_COOKIE = "leadhub_session"
 # The import wizard's upload takes a file as large as LEADHUB_IMPORT_MAX_BYTES.
 IMPORT_UPLOAD_PATH = "/imports"
 SESSION_DAYS = 14
+# Scripts only from the app's own files (no inline script, handler or eval); inline styles stay
+# allowed for the charts' SVG and a few custom properties. Only the app frames its own pages
+# (the form preview frames /f); nobody frames the app.
+HEADERS = {
+    **BASELINE,
+    "Content-Security-Policy": csp(
+        default_src="'self'",
+        script_src="'self'",
+        style_src="'self' 'unsafe-inline'",
+        img_src="'self' https: data:",
+        connect_src="'self'",
+        frame_src="'self'",
+        object_src="'none'",
+        form_action="'self'",
+        base_uri="'none'",
+        frame_ancestors="'none'",
+    ),
+    "X-Frame-Options": "DENY",
+}
 ROUTERS = [
     account.router,
     auth.router,
@@ -69,15 +89,16 @@ def create_web_app(runtime: Runtime) -> FastAPI:
         max_body=settings.max_body_bytes,
         larger={IMPORT_UPLOAD_PATH: upload_limit(settings.import_max_bytes)},
     )
-    # Signed (itsdangerous), HttpOnly, SameSite=Lax; Secure whenever LeadHub is served over HTTPS.
+    # Signed (itsdangerous), HttpOnly, SameSite=Lax; the root application adds Secure whenever
+    # the request came over HTTPS.
     app.add_middleware(
         SessionMiddleware,
         secret_key=runtime.settings.effective_secret_key(),
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_DAYS * 24 * 3600,
         same_site="lax",
-        https_only=runtime.settings.effective_base_url.startswith("https://"),
     )
+    app.add_middleware(SecurityHeaders, headers=HEADERS)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -15,6 +15,7 @@ from leadhub.domains.grants import clients
 from leadhub.domains.users import signin
 from leadhub.domains.users.signin import Membership
 from leadhub.errors import Forbidden, LeadHubError
+from leadhub.kit.crypto import SecretBox, SecretUnreadable
 from leadhub.kit.tokens import constant_time_equal
 from leadhub.surfaces.common.deps import RuntimeDep
 from leadhub.surfaces.web import acting
@@ -184,12 +185,33 @@ def require_scope(principal: Principal, scope: str) -> None:
         raise Forbidden("Your role does not allow this.")
 
 
-def flash(request: Request, text: str, kind: str = "success") -> None:
+def flash(request: Request, text: str, kind: str = "success", *, secret: bool = False) -> None:
+    """A message for the next page; `secret` seals it (a key or a signing secret shown once)."""
     messages = list(request.session.get(FLASH_KEY, []))
-    messages.append([kind, text])
+    messages.append([kind, seal(request, text) if secret else text, secret])
     request.session[FLASH_KEY] = messages[-5:]
 
 
 def pop_flashes(request: Request) -> list[tuple[str, str]]:
     messages = request.session.pop(FLASH_KEY, [])
-    return [(str(kind), str(text)) for kind, text in messages]
+    shown: list[tuple[str, str]] = []
+    for kind, text, *sealed in messages:
+        shown.append((str(kind), unseal(request, text) if sealed and sealed[0] else str(text)))
+    return shown
+
+
+def seal(request: Request, value: str) -> str:
+    """The value encrypted for the session: its cookie is signed, but anyone holding it can read
+    it, so a secret on its way to the one page that shows it travels sealed."""
+    box: SecretBox = request.app.state.runtime.secret_box
+    return box.encrypt_json(value)
+
+
+def unseal(request: Request, token: object) -> str:
+    """What `seal` sealed; empty when it cannot be read (the node's secret key changed)."""
+    box: SecretBox = request.app.state.runtime.secret_box
+    try:
+        value = box.decrypt_json(token) if isinstance(token, str) else ""
+    except SecretUnreadable:
+        return ""
+    return value if isinstance(value, str) else ""

@@ -43,9 +43,16 @@ def login(
         (f"login-account:{email.strip().lower()}", FAILURES_PER_ACCOUNT),
     ]
     limiter = runtime.limiter
-    if any(limiter.exhausted(key, limit, FAILURE_WINDOW_SECONDS) for key, limit in keys):
+    spent = [
+        budget
+        for key, limit in keys
+        if not (budget := limiter.peek(key, limit, FAILURE_WINDOW_SECONDS)).allowed
+    ]
+    if spent:
         message = "Too many failed sign-ins. Wait a few minutes and try again."
-        return _login_again(request, email, next, message, 429)
+        response = _login_again(request, email, next, message, 429)
+        response.headers["Retry-After"] = str(max(budget.retry_after for budget in spent))
+        return response
     try:
         with runtime.db.unit_of_work() as session:
             opened = signin.sign_in(session, email, password, ip_address=client_ip(request))

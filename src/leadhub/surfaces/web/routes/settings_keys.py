@@ -14,11 +14,11 @@ from leadhub.kit.types import MAX_ID
 from leadhub.surfaces.common.deps import SessionDep
 from leadhub.surfaces.web.render import redirect
 from leadhub.surfaces.web.routes.settings_common import Posted, settings_page, text, texts
-from leadhub.surfaces.web.session import AdminUser, Csrf, flash
+from leadhub.surfaces.web.session import AdminUser, Csrf, flash, seal, unseal
 
 router = APIRouter(prefix="/settings/api-keys")
 KeyId = Annotated[int, Path(ge=1, le=MAX_ID)]
-# The new key's plaintext waits in the session for the one page that shows it, then is gone.
+# The new key waits in the session, sealed, for the one page that shows it, then is gone.
 NEW_KEY = "new_api_key"
 SECTION = "settings_keys"
 # Every scope by resource, as the checkboxes of the form show them.
@@ -32,6 +32,8 @@ SCOPE_GROUPS = [
 def list_keys(request: Request, user: AdminUser, session: SessionDep) -> HTMLResponse:
     """The workspace's API keys, and a key just created (this once)."""
     created = request.session.pop(NEW_KEY, None)
+    if isinstance(created, dict):
+        created["key"] = unseal(request, created.get("key"))
     keys = apikeys.list_keys(session, user.principal())
     return settings_page(
         request, "settings/keys.html", user, section=SECTION, keys=keys, created=created
@@ -66,7 +68,11 @@ def create_key(request: Request, user: AdminUser, session: SessionDep, form: Pos
         return _form(request, user, values, exc.fields, status=422)
     record = created.record
     # No flash: the next page's own notice shows the key, and saying it twice is noise.
-    request.session[NEW_KEY] = {"id": record.id, "name": record.name, "key": created.plaintext}
+    request.session[NEW_KEY] = {
+        "id": record.id,
+        "name": record.name,
+        "key": seal(request, created.plaintext),
+    }
     return redirect(request, "settings_keys")
 
 

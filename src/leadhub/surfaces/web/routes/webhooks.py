@@ -67,6 +67,7 @@ def create_webhook(
     flash(
         request,
         f"The webhook is created. Its signing secret, shown only this once: {created.secret}",
+        secret=True,
     )
     return redirect(request, "webhook_deliveries", webhook_id=created.id)
 
