@@ -14,6 +14,7 @@ from leadhub.domains.privacy.schemas import KINDS
 from leadhub.models import (
     AuditEntry,
     FormSubmission,
+    IdempotencyRecord,
     Job,
     LeadExport,
     MagnetCapture,
@@ -280,3 +281,25 @@ def test_a_file_someone_else_links_to_too_is_kept(
     erased = ok(client.post(ERASURES, json={"email": EMAIL}, headers=headers), 201)
     assert erased["files_deleted"] == 0
     assert client.get(link).status_code == 200
+
+
+def test_erasure_deletes_the_kept_retry_answers_that_show_the_person(
+    client: TestClient, headers: dict[str, str], db: Database
+) -> None:
+    def create(email: str, key: str) -> int:
+        lead = {"first_name": "Jane", "email": email}
+        keyed = {**headers, "Idempotency-Key": key}
+        return int(ok(client.post(LEADS, json=lead, headers=keyed), 201)["id"])
+
+    lead_id = create(EMAIL, "create-jane")
+    create(OTHER_EMAIL, "create-other")
+    note = {**headers, "Idempotency-Key": "note-on-jane"}
+    client.post(f"{LEADS}/{lead_id}/notes", json={"content": "Called back"}, headers=note)
+
+    erased = ok(client.post(ERASURES, json={"email": EMAIL}, headers=headers), 201)
+
+    assert erased["deleted"]["retry_answers"] >= 1
+    with db.unit_of_work(write=False) as session:
+        kept = session.scalars(select(IdempotencyRecord)).all()
+        assert [record.key for record in kept] == ["create-other"]
+        assert all(EMAIL.encode() not in bytes(record.body) for record in kept)

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from leadhub.db.base import WorkspaceOwned
@@ -26,6 +26,7 @@ from leadhub.models import (
     Conversion,
     ConversionSend,
     FormSubmission,
+    IdempotencyRecord,
     Job,
     Lead,
     LeadEvent,
@@ -66,6 +67,7 @@ def erase(session: Session, held: Holdings) -> Tally:
     _delete_memberships(session, held, tally)
     _delete_by_id(session, SocialProfile, held.profiles, "social_profiles", tally)
     _delete_by_id(session, Lead, held.leads, "leads", tally)
+    _delete_retry_answers(session, held, tally)
     _scrub_free_text(held, tally)
     _delete_files(session, held, tally)
     session.flush()
@@ -94,6 +96,31 @@ def _delete_jobs(session: Session, held: Holdings, tally: Tally) -> None:
         Job.workspace_id == held.person.workspace_id, Job.id.in_(ids), Job.status != "running"
     )
     tally.deleted["jobs"] += _count(session.execute(statement.execution_options(**_BULK)))
+
+
+def _delete_retry_answers(session: Session, held: Holdings, tally: Tally) -> None:
+    """The answers kept for `Idempotency-Key` retries that show the person (a created lead's
+    body, say): deleted, as a retry after the erasure must not hand their data out again."""
+    person = held.person
+    needles = person.needles
+    lead_paths = tuple(f"/leads/{lead_id}" for lead_id in person.all_lead_ids)
+    rows = session.execute(
+        select(IdempotencyRecord.id, IdempotencyRecord.path, IdempotencyRecord.body).where(
+            IdempotencyRecord.workspace_id == person.workspace_id
+        )
+    )
+    ids = [
+        row.id
+        for row in rows
+        if needles.in_stream([bytes(row.body)])
+        or any(row.path.endswith(path) or f"{path}/" in row.path for path in lead_paths)
+    ]
+    if not ids:
+        return
+    statement = delete(IdempotencyRecord).where(
+        IdempotencyRecord.workspace_id == person.workspace_id, IdempotencyRecord.id.in_(ids)
+    )
+    tally.deleted["retry_answers"] += _count(session.execute(statement.execution_options(**_BULK)))
 
 
 def _delete_memberships(session: Session, held: Holdings, tally: Tally) -> None:

@@ -10,13 +10,13 @@ from leadhub.auth.principal import Principal
 from leadhub.domains.privacy import service as privacy
 from leadhub.domains.privacy.schemas import ErasureResult, PersonExport, PersonQuery
 from leadhub.surfaces.common.deps import RequireScope, RuntimeDep, SessionDep
+from leadhub.surfaces.common.idempotency import IdempotentRoute
 from leadhub.surfaces.common.privacy import reference_key, with_links
-from leadhub.surfaces.common.threaded import ThreadedRoute
 from leadhub.surfaces.native.envelopes import DataEnvelope
 from leadhub.surfaces.native.errors import ERROR_RESPONSES
 
 router = APIRouter(
-    route_class=ThreadedRoute, prefix="/privacy", tags=["Privacy"], responses=ERROR_RESPONSES
+    route_class=IdempotentRoute, prefix="/privacy", tags=["Privacy"], responses=ERROR_RESPONSES
 )
 
 ReadPrivacy = Annotated[Principal, Depends(RequireScope("read:privacy"))]
