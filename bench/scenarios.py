@@ -176,7 +176,7 @@ def build(ws: BenchWorkspace) -> list[Scenario]:
             "insert",
             new_person,
             # The hosted form allows 10 posts per address: each post comes from its own address
-            # (the server trusts X-Forwarded-For from the local proxy address).
+            # (the bench's server trusts X-Forwarded-For from 127.0.0.1: LEADHUB_TRUSTED_PROXIES).
             lambda args: Call(
                 "POST",
                 f"/f/{ws.form_id}",

@@ -34,6 +34,8 @@ def leadhub(database_url: str, workers: int) -> Iterator[Server]:
         env = {
             "LEADHUB_DATABASE_URL": database_url,
             "LEADHUB_DATA_DIR": str(Path(workdir) / "data"),
+            # The driver is the local proxy: its X-Forwarded-For gives each form post an address.
+            "LEADHUB_TRUSTED_PROXIES": "127.0.0.1",
         }
         command = [str(LEADHUB), "serve", "--workers", str(workers)]
         with _running(command, env, Path(workdir), ["--host", "127.0.0.1", "--port"]) as server:
