@@ -226,6 +226,7 @@ API_CASES: dict[str, Entry] = {
     "DELETE /api/v1/downloads/{export_id}": Case(path={"export_id": a("export")}),
     # -- users, forms, automations --------------------------------------------------------
     "GET /api/v1/users": Case(),
+    # Through a grant no user is made (test_agency_reach): only B's own key makes one.
     "POST /api/v1/users": Case(
         json={
             "name": f"{OTHER_MARK} new",
@@ -233,6 +234,7 @@ API_CASES: dict[str, Entry] = {
             "password": "a-long-password-1",
         },
         status=201,
+        direct_only=True,
     ),
     "GET /api/v1/users/{user_id}": Case(path={"user_id": a("user")}),
     "PATCH /api/v1/users/{user_id}": Case(

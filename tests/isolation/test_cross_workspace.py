@@ -8,9 +8,14 @@ twins included; a route without an entry in the case tables fails here.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import update
 
 from leadhub.domains.credits import service as credits
+from leadhub.kit.clock import utcnow
+from leadhub.models import Job
 from tests.isolation import calls
 from tests.isolation.api_cases import API_CASES
 from tests.isolation.routes import Operation, served_operations
@@ -109,6 +114,12 @@ def test_the_jobs_of_another_workspace_write_nothing_of_a_into_its_files(world: 
         data={"list_name": "imported"},
     )
     assert imported.status_code == 202, imported.text
+    with world.db.unit_of_work() as session:  # A's own retries wait: only B's jobs run now
+        session.execute(
+            update(Job)
+            .where(Job.workspace_id == world.a.id, Job.status == "pending")
+            .values(run_after=utcnow() + timedelta(days=1))
+        )
     before = calls.snapshot(world.db, world.a.id)
     settle(world.app)
     assert not calls.changes(before, calls.snapshot(world.db, world.a.id))
