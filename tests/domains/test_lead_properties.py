@@ -130,26 +130,51 @@ def test_matching_is_symmetric(workspaces: Workspaces, first: Contact, second: C
     assert one_way == other_way
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=_FIXTURES)
-@given(people=st.lists(contacts(), min_size=1, max_size=6))
-def test_the_same_person_written_differently_is_always_the_same_lead(
-    workspaces: Workspaces, people: list[Contact]
+class MatcherModel:
+    """The documented rule, in memory: a contact is merged into the lead with its email, or else
+    the one with its phone, and fills that lead's empty email or phone (unless another lead
+    holds it); a contact that matches neither is a new lead."""
+
+    def __init__(self) -> None:
+        self.leads: list[dict[str, str | None]] = []
+
+    def capture(self, contact: Contact) -> tuple[int, bool]:
+        """(the lead's position among the leads made, is_duplicate)."""
+        sent = {"email": contact.canonical_email, "phone": contact.canonical_phone}
+        found = self._holding("email", sent["email"])
+        if found is None:
+            found = self._holding("phone", sent["phone"])
+        if found is None:
+            self.leads.append(sent)
+            return len(self.leads) - 1, False
+        lead = self.leads[found]
+        for name, value in sent.items():
+            if value and not lead[name] and self._holding(name, value) is None:
+                lead[name] = value
+        return found, True
+
+    def _holding(self, name: str, value: str | None) -> int | None:
+        if not value:
+            return None
+        return next((n for n, lead in enumerate(self.leads) if lead[name] == value), None)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=_FIXTURES)
+@given(sent=st.lists(contacts(), min_size=1, max_size=8))
+def test_any_sequence_of_contacts_merges_as_the_rule_says(
+    workspaces: Workspaces, sent: list[Contact]
 ) -> None:
-    """Each contact sent again (written another way) lands on the lead it landed on first."""
-    again = [
-        Contact(
-            email=contact.canonical_email.upper() if contact.canonical_email else None,
-            phone=_PHONE_WRITINGS[contact.canonical_phone][-1] if contact.canonical_phone else None,
-            canonical_email=contact.canonical_email,
-            canonical_phone=contact.canonical_phone,
-        )
-        for contact in people
-    ]
-    answers = workspaces.captured(*people, *again)
-    first_round, second_round = answers[: len(people)], answers[len(people) :]
-    for (first_id, _), (again_id, duplicate) in zip(first_round, second_round, strict=True):
-        assert duplicate
-        assert again_id == first_id
+    """However each address and number is written, every contact lands where the rule puts it:
+    the same lead as the model's, and a duplicate exactly when the model merges it."""
+    model = MatcherModel()
+    expected = [model.capture(contact) for contact in sent]
+    answers = workspaces.captured(*sent)
+    made: list[int] = []  # lead ids in the order they were made
+    for (lead_id, duplicate), (position, model_duplicate) in zip(answers, expected, strict=True):
+        assert duplicate == model_duplicate
+        if not duplicate:
+            made.append(lead_id)
+        assert made[position] == lead_id
 
 
 # -- a seeded workspace for the list tests ---------------------------------------------------------

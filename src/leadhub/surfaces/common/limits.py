@@ -48,14 +48,17 @@ class RequestLimits:
         max_body: int | None,
         larger: Mapping[str, int] | None = None,
         single_values: bool = False,
+        check_path: bool = True,
     ) -> None:
         """`max_body`: the body limit in bytes (None: the routes check sizes themselves);
         `larger`: path patterns (under the surface's mount) with limits of their own;
-        `single_values`: a query parameter given twice is refused."""
+        `single_values`: a query parameter given twice is refused; `check_path`: False where
+        the routes check the path themselves (ThreadedRoute: naming the parameter)."""
         self.app = app
         self.max_body = max_body
         self.larger = [(re.compile(pattern), limit) for pattern, limit in (larger or {}).items()]
         self.single_values = single_values
+        self.check_path = check_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,7 +71,7 @@ class RequestLimits:
             return
         declared = Headers(scope=scope).get("content-length")
         problems = [
-            *_path_problems(scope.get("raw_path") or b""),
+            *([problem] if self.check_path and (problem := path_problem(scope)) else []),
             *urlencoded_problems(query, "query", single_values=self.single_values),
             *_length_problems(declared),
         ]
@@ -89,9 +92,19 @@ class RequestLimits:
         return self.max_body
 
 
-def _path_problems(raw_path: bytes) -> list[Problem]:
-    problem = _text_problem(unquote_to_bytes(raw_path), ("path",))
-    return [problem] if problem else []
+def path_problem(scope: Scope) -> Problem | None:
+    """What is wrong with the request's path (not UTF-8 once percent-decoded, a NUL), named
+    after the path parameter that holds it once a route has taken the path."""
+    problem = _text_problem(unquote_to_bytes(scope.get("raw_path") or b""), ("path",))
+    if problem is None:
+        return None
+    # The server decodes what is not UTF-8 to U+FFFD.
+    marker = "\x00" if problem["type"] == "no_nul" else "\ufffd"
+    for name, value in (scope.get("path_params") or {}).items():
+        if isinstance(value, str) and marker in value:
+            problem["loc"] = ("path", name)
+            break
+    return problem
 
 
 def urlencoded_problems(

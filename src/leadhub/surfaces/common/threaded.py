@@ -8,16 +8,19 @@ import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from leadhub.surfaces.common.bodies import StrictJsonRequest
+from leadhub.surfaces.common.limits import path_problem
 
 
 class ThreadedRoute(APIRoute):
-    """The API surfaces' route: its JSON body is read strictly (see StrictJsonRequest).
+    """The API surfaces' route: a path that is not UTF-8 or holds a NUL is refused, naming the
+    parameter that holds it, and the JSON body is read strictly (see StrictJsonRequest).
 
     FastAPI runs a plain `def` endpoint in a worker thread, then hands its return value to
     another worker thread to be checked against the response model (a microsecond's work) before
@@ -34,6 +37,8 @@ class ThreadedRoute(APIRoute):
         handle = super().get_route_handler()
 
         async def handle_strictly(request: Request) -> Response:
+            if (problem := path_problem(request.scope)) is not None:
+                raise RequestValidationError([problem])
             return await handle(StrictJsonRequest(request.scope, request.receive))
 
         return handle_strictly

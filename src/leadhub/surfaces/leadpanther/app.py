@@ -23,7 +23,13 @@ def create_leadpanther_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
-    app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes, single_values=True)
+    # Routes check their paths themselves (ThreadedRoute), naming the parameter.
+    app.add_middleware(
+        RequestLimits,
+        max_body=runtime.settings.max_body_bytes,
+        single_values=True,
+        check_path=False,
+    )
     app.include_router(routes.account_router, prefix=VERSION)
     app.include_router(routes.workspace_router, prefix=VERSION)
     # The client twins are the same operations; the API reference documents them once.

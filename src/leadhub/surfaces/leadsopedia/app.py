@@ -18,7 +18,13 @@ def create_leadsopedia_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
-    app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes, single_values=True)
+    # Routes check their paths themselves (ThreadedRoute), naming the parameter.
+    app.add_middleware(
+        RequestLimits,
+        max_body=runtime.settings.max_body_bytes,
+        single_values=True,
+        check_path=False,
+    )
     for router in (lists.router, contacts.router, account.router):
         app.include_router(router, prefix=VERSION)
     for prefix in downloads.PREFIXES:

@@ -20,7 +20,13 @@ def create_leadtrackr_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     app.add_middleware(ErrorBoundary, render=errors.server_error, unavailable=errors.unavailable)
-    app.add_middleware(RequestLimits, max_body=runtime.settings.max_body_bytes, single_values=True)
+    # Routes check their paths themselves (ThreadedRoute), naming the parameter.
+    app.add_middleware(
+        RequestLimits,
+        max_body=runtime.settings.max_body_bytes,
+        single_values=True,
+        check_path=False,
+    )
     app.add_middleware(PublicCors, path_pattern=CREATE_LEAD_PATH)
     app.include_router(routes.router)
     return app

@@ -80,6 +80,7 @@ def create_native_app(runtime: Runtime) -> FastAPI:
         max_body=settings.max_body_bytes,
         larger={IMPORTS_PATH: upload_limit(settings.import_max_bytes)},
         single_values=True,
+        check_path=False,  # the routes check it (ThreadedRoute), naming the parameter
     )
     # Browsers on any site may post a form's submissions with its public key (and make them
     # safe to retry).

@@ -30,6 +30,10 @@ router = APIRouter(
     responses={
         **ERROR_RESPONSES,
         413: {"model": ErrorEnvelope, "description": "PAYLOAD_TOO_LARGE: the file is too large"},
+        415: {
+            "model": ErrorEnvelope,
+            "description": "UNSUPPORTED_MEDIA_TYPE: the body is not multipart/form-data",
+        },
     },
 )
 
