@@ -215,6 +215,16 @@ API_CASES: dict[str, Entry] = {
     "POST /api/v1/lists/{list_id}/exports": Case(
         path={"list_id": a("list")}, json={"format": "csv"}
     ),
+    # A's person is nobody in another workspace: exported and erased as a stranger would be.
+    "POST /api/v1/privacy/exports": [
+        Case(json={"email": a_value("lead_email", "nobody@nowhere.example")}),
+        Case(json={"phone": a_value("lead_phone", "+12025550123")}),
+        Case(json={"lead_id": a("lead")}),
+    ],
+    "POST /api/v1/privacy/erasures": [
+        Case(json={"email": a_value("lead_email", "nobody@nowhere.example")}),
+        Case(json={"lead_id": a("lead")}),
+    ],
     "POST /api/v1/exports": [
         Case(json={"format": "csv", "filters": {"search": SEARCH}}, status=202),
         Case(json={"format": "csv", "filters": {"list_id": a("list")}}),

@@ -345,6 +345,19 @@ WEB_CASES: dict[str, Entry] = {
     "POST /settings/integrations/{integration_id}/delete": Case(
         path={"integration_id": a("integration")}, form={}
     ),
+    "GET /settings/privacy": Case(),
+    "POST /settings/privacy/lookup": [
+        Case(form={"email": a_value("lead_email", "nobody@nowhere.example")}),
+        Case(form={"lead_id": a("lead")}),
+    ],
+    "POST /settings/privacy/export": Case(
+        form={"email": a_value("lead_email", "nobody@nowhere.example")}
+    ),
+    "POST /settings/privacy/erase": Case(form={"lead_id": a("lead")}),
+    "POST /settings/privacy/delete": [
+        Case(form={"email": a_value("lead_email", "nobody@nowhere.example"), "confirm": "ERASE"}),
+        Case(form={"lead_id": a("lead"), "confirm": "ERASE"}),
+    ],
     "GET /settings/tags": Case(),
     "POST /settings/tags": Case(form={"name": Unique(f"{OTHER_MARK}-web-tag")}),
     "GET /settings/tags/{tag_id}": Case(path={"tag_id": a("tag")}),
