@@ -54,7 +54,9 @@ def test_another_site_embeds_the_form_and_it_fits_and_submits(  # type: ignore[n
         frame = page.frame_locator("iframe[title='Newsletter']")
         frame.get_by_label("Email").fill("ada@example.com")
         frame.get_by_role("button", name="Submit").click()
-        assert frame.get_by_role("heading", name="Thank you").is_visible()
+        thanks = frame.get_by_role("heading", name="Thank you")
+        thanks.wait_for(timeout=15_000)  # the frame has moved on to the answer page
+        assert thanks.is_visible()
         height = page.locator("iframe").evaluate("(element) => element.style.height")
     assert height.endswith("px")  # frame.js ran and told the page its height
 
