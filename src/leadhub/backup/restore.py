@@ -34,6 +34,7 @@ from leadhub.backup.manifest import (
 from leadhub.config import Settings
 from leadhub.db.engine import make_engine
 from leadhub.db.migrate import current_revisions, head_revisions, is_known_revision, upgrade
+from leadhub.kit.tokens import constant_time_equal
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ def _migrate(url: str) -> tuple[str, ...]:
 def _warnings(settings: Settings, manifest: Manifest) -> list[str]:
     found: list[str] = []
     key = current_secret_key(settings)
-    same_key = key is not None and fingerprint(key) == manifest.secret_key_fingerprint
+    kept = manifest.secret_key_fingerprint
+    same_key = key is not None and kept is not None and constant_time_equal(fingerprint(key), kept)
     if manifest.secret_key == "included" and settings.secret_key and not same_key:
         found.append(
             "LEADHUB_SECRET_KEY differs from the backup's key (restored to "
