@@ -88,7 +88,7 @@ def serve(
     settings.ensure_data_dir()
     settings.effective_secret_key()
     database = Database(settings.effective_database_url, busy_timeout=settings.sqlite_busy_timeout)
-    typer.echo(f"leadhub serve: {upgrade(database.engine).describe()}")
+    log.info("leadhub serve: %s", upgrade(database.engine).describe())
     refresh_statistics_quietly(database.engine)
     database.dispose()
     uvicorn.run(
@@ -115,7 +115,7 @@ def worker(
     settings = Settings()
     logs.configure(settings.log_format, info_loggers=("huey",))
     runtime = Runtime.build(settings)
-    typer.echo(f"leadhub worker: {upgrade(runtime.db.engine).describe()}")
+    log.info("leadhub worker: %s", upgrade(runtime.db.engine).describe())
     try:
         runtime.jobs.begin_consuming()
         log.info("leadhub worker: consuming jobs with %d threads", workers)
