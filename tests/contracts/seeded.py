@@ -32,6 +32,8 @@ class SeededWorkspace:
     def real_value(self, path: str, parameter: str, generated: Any, *, deleting: bool) -> Any:
         """The id of a seeded record for this path parameter, or None when there is none."""
         kind = _KINDS.get((_surface(path), parameter))
+        if kind == "leadpanther_id":  # a magnet's uuid, or a post's
+            kind = "magnet_uuid" if "/lead-magnets/" in path else "post_uuid"
         if kind is None or kind not in self.ids:
             return None
         keep, spare = self.ids[kind]
@@ -173,7 +175,8 @@ def seed(client: TestClient, db: Database, slug: str = "fuzzed") -> SeededWorksp
     ids["magnet"] = (magnets[0]["id"], magnets[1]["id"])
     posts = [api.create("/posts", text=f"Comment GUIDE1 for the guide ({n}).") for n in (1, 2)]
     ids["post"] = (posts[0]["id"], posts[1]["id"])
-    ids["leadpanther_id"] = (str(magnets[0]["uuid"]), str(posts[0]["uuid"]))
+    ids["magnet_uuid"] = (str(magnets[0]["uuid"]), str(magnets[1]["uuid"]))
+    ids["post_uuid"] = (str(posts[0]["uuid"]), str(posts[1]["uuid"]))
     activities = [
         api.post(
             "/activity",

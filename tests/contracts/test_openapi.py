@@ -297,3 +297,30 @@ def test_fastapis_own_validation_error_shape_is_not_documented(document: dict[st
             for status, response in operation["responses"].items():
                 schema = response.get("content", {}).get("application/json", {}).get("schema", {})
                 assert "HTTPValidationError" not in str(schema), (method, path, status)
+
+
+def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _analytics_magnet_id(document: dict[str, Any], path: str) -> dict[str, Any]:
+    answer = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    body = _resolve(document, answer["schema"])
+    if "data" in body["properties"]:  # the native envelope
+        body = _resolve(document, body["properties"]["data"])
+    magnet = _resolve(document, body["properties"]["lead_magnet"])
+    id_schema: dict[str, Any] = magnet["properties"]["id"]
+    return id_schema
+
+
+def test_schemas_of_the_same_name_on_two_surfaces_stay_apart(document: dict[str, Any]) -> None:
+    """The native API and LeadPanther both have a `MagnetSummary`, of different shapes: each
+    operation is documented with its own surface's."""
+    native = _analytics_magnet_id(document, "/api/v1/lead-magnets/{magnet_id}/analytics")
+    dialect = _analytics_magnet_id(
+        document, "/compat/leadpanther/api/v1/lead-magnets/{id}/analytics"
+    )
+    assert native["type"] == "integer"
+    assert dialect["type"] == "string"

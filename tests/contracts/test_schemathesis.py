@@ -29,8 +29,8 @@ from tests.conftest import BASE_URL, empty_database
 from tests.contracts.seeded import SeededWorkspace, seed
 from tests.surfaces.envelopes import parse_error
 
-MAX_EXAMPLES = 10
-BODY_EXAMPLES = 25
+MAX_EXAMPLES = 8
+BODY_EXAMPLES = 20
 CONFIG: dict[str, Any] = {
     "seed": 20261122,
     # In-process calls; a busy CI machine may take seconds over the first call of a route.

@@ -354,6 +354,28 @@ def test_a_whole_surrogate_pair_in_json_is_text_like_any_other(
     assert response.status_code < 400, response.text[:500]
 
 
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b'{"email": "owner@example.com"}', "application/json"),
+        (b"[" * DEEP + b"]" * DEEP, "application/json"),
+        (b"email=owner@example.com", "text/plain"),
+        (b"email=\xff\xfe%40example.com&password=x", "application/x-www-form-urlencoded"),
+        (b"email=a%00b&password=x", "application/x-www-form-urlencoded"),
+        (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
+    ],
+    ids=["json", "deep-json", "text", "invalid-utf8", "nul", "broken-multipart"],
+)
+def test_the_sign_in_page_answers_a_malformed_body_with_a_4xx_page(
+    client: TestClient, targets: dict[str, Target], content: bytes, content_type: str
+) -> None:
+    """Nobody is signed in by it (no redirect into the app), and the answer is a page."""
+    target = targets["web login"]
+    response = send(client, target, content, content_type, follow_redirects=False)
+    check_refused(target, response)
+    assert client.get("/", follow_redirects=False).status_code == 303  # still signed out
+
+
 # -- path and query --------------------------------------------------------------------------------
 
 EVERY_SURFACE = [*SURFACES, "uploads"]

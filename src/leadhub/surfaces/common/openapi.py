@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -13,6 +14,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from leadhub.domains.idempotency import service as idempotency
 from leadhub.surfaces.common.deps import RequireScope, authenticate
 from leadhub.surfaces.common.idempotency import HEADER, REPLAYED_HEADER
+
+_SCHEMAS = "#/components/schemas/"
 
 
 def required_scopes(dependant: Dependant) -> list[str]:
@@ -48,11 +51,34 @@ def merged_schema(
         part = get_openapi(title=title, version=version, routes=app.routes)
         _annotate_scopes(app, part)
         _annotate_idempotency(part)
+        part = _distinct_schemas(part, document["components"]["schemas"], app.title.split()[0])
         for path, operations in part.get("paths", {}).items():
             document["paths"][prefix + path] = operations
         for kind, entries in part.get("components", {}).items():
             document["components"].setdefault(kind, {}).update(entries)
     return document
+
+
+def _distinct_schemas(part: dict[str, Any], known: dict[str, Any], surface: str) -> dict[str, Any]:
+    """The surface's part with each of its schemas that has the name of another surface's schema
+    but another shape renamed after the surface (LeadPanther's `MagnetSummary` is not the native
+    one): merged under one name, one would describe the other's answers."""
+    schemas = part.get("components", {}).get("schemas", {})
+    renamed = {
+        name: f"{surface}{name}"
+        for name, schema in schemas.items()
+        if name in known and known[name] != schema
+    }
+    if not renamed:
+        return part
+    text = json.dumps(part)
+    for name, new_name in renamed.items():
+        text = text.replace(f'"{_SCHEMAS}{name}"', f'"{_SCHEMAS}{new_name}"')
+    moved: dict[str, Any] = json.loads(text)
+    moved_schemas = moved["components"]["schemas"]
+    for name, new_name in renamed.items():
+        moved_schemas[new_name] = moved_schemas.pop(name)
+    return moved
 
 
 def _annotate_scopes(app: FastAPI, part: dict[str, Any]) -> None:
