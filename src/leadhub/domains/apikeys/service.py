@@ -167,19 +167,7 @@ def revoke(session: Session, principal: Principal, key_id: int) -> ApiKeyRead:
     key = ScopedRepository(session, principal.workspace_id).get(ApiKey, key_id)
     if key is None:
         raise NotFound.of("API key")
-    if key.revoked_at is None:
-        key.revoked_at = utcnow()
-        session.flush()
-        audit.record(
-            session,
-            principal.workspace_id,
-            principal,
-            "api_key.revoked",
-            target_type="api_key",
-            target_id=key.id,
-            details={"name": key.name},
-        )
-    return ApiKeyRead.model_validate(key, from_attributes=True)
+    return _revoke(session, key, principal)
 
 
 def revoke_presented(session: Session, presented: str) -> ApiKeyRead:
@@ -195,13 +183,18 @@ def revoke_presented(session: Session, presented: str) -> ApiKeyRead:
         key = found[0] if found else None
     if key is None:
         raise NotFound.of("API key")
+    return _revoke(session, key, None)
+
+
+def _revoke(session: Session, key: ApiKey, actor: Principal | None) -> ApiKeyRead:
+    """Revoke once (audited once); a revoked key is answered as it is."""
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.flush()
         audit.record(
             session,
             key.workspace_id,
-            None,
+            actor,
             "api_key.revoked",
             target_type="api_key",
             target_id=key.id,
