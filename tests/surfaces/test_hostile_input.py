@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
+import anyio.from_thread
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -422,7 +423,10 @@ def asgi_get(app: FastAPI, path: str, query: bytes, headers: dict[str, str]) -> 
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    anyio.run(app, scope, receive, send)
+    # A portal runs the application on a loop of its own thread, as TestClient does: a browser
+    # test earlier in the same worker may leave a loop running on this one.
+    with anyio.from_thread.start_blocking_portal() as portal:
+        portal.call(app, scope, receive, send)
     start = next(message for message in sent if message["type"] == "http.response.start")
     body = b"".join(message.get("body", b"") for message in sent[1:])
     response_headers = [(name.decode(), value.decode()) for name, value in start["headers"]]
