@@ -116,9 +116,9 @@ def own_workspace(own_db: Database) -> Workspace:
 @pytest.fixture(autouse=True)
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    if "db" not in request.fixturenames:
-        return
-    empty_database(request.getfixturevalue("db"))
+    for name in ("db", "live_db"):
+        if name in request.fixturenames:
+            empty_database(request.getfixturevalue(name))
 
 
 def empty_database(database: Database) -> None:
@@ -277,14 +277,41 @@ def wait_until_healthy(server: LeadhubProcess, base_url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(
-    database_url: str, db: Database, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A real `leadhub serve` process on the test database; its base URL (one per session).
+def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The live server's database, apart from `db`: its job consumer sweeps the database every
+    minute and would take the jobs other tests leave pending for their in-process apps."""
+    with scratch_database(tmp_path_factory.mktemp("live-db")) as url:
+        yield url
 
-    Tests that use it should also use `db`, so their rows are removed afterwards.
+
+@pytest.fixture(scope="session")
+def live_db(live_database_url: str) -> Iterator[Database]:
+    database = Database(live_database_url)
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def live_workspace(live_db: Database) -> Workspace:
+    return make_workspace(live_db, "acme")
+
+
+@pytest.fixture
+def live_key(live_db: Database, live_workspace: Workspace) -> str:
+    return make_key(live_db, live_workspace)
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    live_database_url: str, live_db: Database, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A real `leadhub serve` process on `live_db`; its base URL (one per session).
+
+    Tests that use it put their rows in `live_db` (emptied after each of them), where the server
+    reads them.
     """
     workdir = tmp_path_factory.mktemp("live-server")
-    env = {"LEADHUB_DATABASE_URL": database_url, "LEADHUB_DATA_DIR": str(workdir / "data")}
+    env = {"LEADHUB_DATABASE_URL": live_database_url, "LEADHUB_DATA_DIR": str(workdir / "data")}
     with running_server(workdir, env) as base_url:
         yield base_url

@@ -64,14 +64,14 @@ def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-unty
 
 
 @pytest.fixture
-def owner_email(db: Database, workspace: Workspace) -> str:
-    make_member(db, workspace, "owner@example.com", "owner", "Olivia Owner")
+def owner_email(live_db: Database, live_workspace: Workspace) -> str:
+    make_member(live_db, live_workspace, "owner@example.com", "owner", "Olivia Owner")
     return "owner@example.com"
 
 
 @pytest.fixture
-def api_key(db: Database, workspace: Workspace) -> str:
-    return make_key(db, workspace)
+def api_key(live_db: Database, live_workspace: Workspace) -> str:
+    return make_key(live_db, live_workspace)
 
 
 def sign_in(page, email: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]

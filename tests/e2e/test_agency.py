@@ -8,14 +8,14 @@ from tests.factories import make_lead, make_user, make_workspace
 from tests.web.conftest import make_member
 
 
-def test_grant_a_client_then_act_for_it_and_come_back(page, db: Database) -> None:  # type: ignore[no-untyped-def]
-    agency = make_workspace(db, "northwind-agency", agency=True)
-    client = make_workspace(db, "acme-client")
-    make_lead(db, agency, first_name="Agencyside")
-    make_lead(db, client, first_name="Clientside")
-    make_member(db, agency, "boss@northwind.example", "owner", "Bea Boss")
+def test_grant_a_client_then_act_for_it_and_come_back(page, live_db: Database) -> None:  # type: ignore[no-untyped-def]
+    agency = make_workspace(live_db, "northwind-agency", agency=True)
+    client = make_workspace(live_db, "acme-client")
+    make_lead(live_db, agency, first_name="Agencyside")
+    make_lead(live_db, client, first_name="Clientside")
+    make_member(live_db, agency, "boss@northwind.example", "owner", "Bea Boss")
     # Invited as an admin of the client (no password of its own): she may grant the agency.
-    make_user(db, client, "boss@northwind.example", "admin")
+    make_user(live_db, client, "boss@northwind.example", "admin")
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, "boss@northwind.example")

@@ -13,10 +13,14 @@ SETTLED_WITHIN_MS = 20_000  # the server's job consumer settles it; the tab refr
 
 
 def test_rate_an_open_lead_process_it_and_see_it_rated(  # type: ignore[no-untyped-def]
-    page, owner_email: str, db: Database, workspace: Workspace
+    page, owner_email: str, live_db: Database, live_workspace: Workspace
 ) -> None:
     lead_id = make_lead(
-        db, workspace, first_name="Ada", email="ada@example.com", attribution={"gclid": "g-1"}
+        live_db,
+        live_workspace,
+        first_name="Ada",
+        email="ada@example.com",
+        attribution={"gclid": "g-1"},
     )
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

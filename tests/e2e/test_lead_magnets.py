@@ -7,7 +7,7 @@ from tests.e2e.conftest import screenshot, sign_in
 
 
 def test_create_a_magnet_with_the_live_preview_publish_and_open_its_page(  # type: ignore[no-untyped-def]
-    page, db: Database, owner_email: str
+    page, live_db: Database, owner_email: str
 ) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -37,10 +37,10 @@ def test_create_a_lead_then_find_it_with_the_filters(page, owner_email: str) -> 
 
 
 def test_drag_a_card_to_another_column(  # type: ignore[no-untyped-def]
-    page, owner_email: str, db: Database, workspace: Workspace
+    page, owner_email: str, live_db: Database, live_workspace: Workspace
 ) -> None:
-    pipeline_id, stages = default_pipeline(db, workspace)
-    lead_id = make_lead(db, workspace, first_name="Dragged", pipeline_stage_id=stages[0])
+    pipeline_id, stages = default_pipeline(live_db, live_workspace)
+    lead_id = make_lead(live_db, live_workspace, first_name="Dragged", pipeline_stage_id=stages[0])
     sign_in(page, owner_email)
     page.goto(f"/pipelines/{pipeline_id}")
     card = page.locator(f'[data-lead-id="{lead_id}"]')

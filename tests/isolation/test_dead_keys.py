@@ -184,45 +184,45 @@ def leadhub(database_url: str, data_dir: Path, *args: str) -> str:
 
 
 def test_a_key_revoked_from_the_command_line_is_refused_by_a_running_server(
-    live_server: str, database_url: str, db: Database, tmp_path: Path
+    live_server: str, live_database_url: str, live_db: Database, tmp_path: Path
 ) -> None:
-    key = make_key(db, make_workspace(db, "live-keys"))
+    key = make_key(live_db, make_workspace(live_db, "live-keys"))
     with httpx.Client(base_url=live_server, trust_env=False) as server:
         for path in EACH_SURFACE.values():
             assert server.get(path, headers=bearer(key)).status_code == 200, path
-        assert leadhub(database_url, tmp_path, "apikey", "revoke", key) == key[:11]
+        assert leadhub(live_database_url, tmp_path, "apikey", "revoke", key) == key[:11]
         for surface, path in EACH_SURFACE.items():
             assert_unauthorized(surface, server.get(path, headers=bearer(key)))
 
 
 def test_a_key_revoked_by_its_prefix_is_refused_by_a_running_server(
-    live_server: str, database_url: str, db: Database, tmp_path: Path
+    live_server: str, live_database_url: str, live_db: Database, tmp_path: Path
 ) -> None:
-    workspace = make_workspace(db, "live-prefix")
-    key = make_key(db, workspace)
+    workspace = make_workspace(live_db, "live-prefix")
+    key = make_key(live_db, workspace)
     with httpx.Client(base_url=live_server, trust_env=False) as server:
         assert server.get("/api/v1/me", headers=bearer(key)).status_code == 200
-        leadhub(database_url, tmp_path, "apikey", "revoke", key[:11])
+        leadhub(live_database_url, tmp_path, "apikey", "revoke", key[:11])
         assert_unauthorized(NATIVE, server.get("/api/v1/me", headers=bearer(key)))
 
 
-def test_an_expired_key_is_refused_by_a_running_server(live_server: str, db: Database) -> None:
-    key = make_key(db, make_workspace(db, "live-expiry"))
+def test_an_expired_key_is_refused_by_a_running_server(live_server: str, live_db: Database) -> None:
+    key = make_key(live_db, make_workspace(live_db, "live-expiry"))
     with httpx.Client(base_url=live_server, trust_env=False) as server:
         assert server.get("/api/v1/me", headers=bearer(key)).status_code == 200
-        set_expiry(db, key, -0.001)
+        set_expiry(live_db, key, -0.001)
         for surface, path in EACH_SURFACE.items():
             assert_unauthorized(surface, server.get(path, headers=bearer(key)))
 
 
 def test_a_grant_revoked_from_the_command_line_ends_the_agency_s_reach_at_once(
-    live_server: str, database_url: str, db: Database, tmp_path: Path
+    live_server: str, live_database_url: str, live_db: Database, tmp_path: Path
 ) -> None:
-    client = make_workspace(db, "live-client")
-    agency = make_workspace(db, "live-agency", agency=True)
-    with db.unit_of_work() as session:
+    client = make_workspace(live_db, "live-client")
+    agency = make_workspace(live_db, "live-agency", agency=True)
+    with live_db.unit_of_work() as session:
         grant_id = str(grants.create(session, agency_slug=agency.slug, client_slug=client.slug).id)
-    key = make_key(db, agency)
+    key = make_key(live_db, agency)
     twins = [
         f"/api/v1/clients/{client.public_id}/leads",
         f"/compat/leadpanther/api/v1/clients/{client.public_id}/leads",
@@ -230,10 +230,10 @@ def test_a_grant_revoked_from_the_command_line_ends_the_agency_s_reach_at_once(
     with httpx.Client(base_url=live_server, trust_env=False) as server:
         for path in twins:
             assert server.get(path, headers=bearer(key)).status_code == 200, path
-        leadhub(database_url, tmp_path, "grant", "revoke", grant_id)
+        leadhub(live_database_url, tmp_path, "grant", "revoke", grant_id)
         for path in twins:
             refused = server.get(path, headers=bearer(key))
             assert refused.status_code == 403, refused.text
             assert "no active grant" in json.dumps(refused.json())
-    with db.unit_of_work(write=False) as session:
+    with live_db.unit_of_work(write=False) as session:
         assert session.get(AgencyGrant, int(grant_id)).status == "revoked"  # type: ignore[union-attr]

@@ -114,9 +114,9 @@ def worker(
 
 
 def test_leadhub_serve_consumes_jobs_itself(
-    live_server: str, db: Database, workspace: Workspace
+    live_server: str, live_db: Database, live_workspace: Workspace
 ) -> None:
-    auth = {"Authorization": f"Bearer {make_key(db, workspace)}"}
+    auth = {"Authorization": f"Bearer {make_key(live_db, live_workspace)}"}
     automation = {
         "name": "Tag new leads",
         "trigger": "lead_created",
@@ -127,8 +127,10 @@ def test_leadhub_serve_consumes_jobs_itself(
     response = httpx.post(f"{live_server}/api/v1/leads", json={"first_name": "Ann"}, headers=auth)
     assert response.status_code == 201
     # The event's dispatch, then the automation's run: each job done once, the tag in place.
-    wait_for(lambda: tag_count(db) == 1 and {status for status, _ in statuses(db)} == {"done"})
-    assert all(attempts == 1 for _, attempts in statuses(db))
+    wait_for(
+        lambda: tag_count(live_db) == 1 and {status for status, _ in statuses(live_db)} == {"done"}
+    )
+    assert all(attempts == 1 for _, attempts in statuses(live_db))
 
 
 def test_a_job_killed_mid_run_is_done_exactly_once_after_restart(

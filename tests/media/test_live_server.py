@@ -20,9 +20,9 @@ def chunked(body: bytes, size: int = 256 * 1024) -> Iterator[bytes]:
 
 
 def test_a_chunked_upload_round_trips_and_an_oversized_one_is_cut(
-    live_server: str, db: Database, workspace: Workspace
+    live_server: str, live_db: Database, live_workspace: Workspace
 ) -> None:
-    headers = {"Authorization": f"Bearer {make_key(db, workspace)}"}
+    headers = {"Authorization": f"Bearer {make_key(live_db, live_workspace)}"}
     with httpx.Client(base_url=live_server, timeout=30, trust_env=False) as http:
         asked = http.post(
             UPLOAD_URL,

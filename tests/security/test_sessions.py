@@ -3,6 +3,7 @@ a request has: the peer's, unless the peer is a proxy named in LEADHUB_TRUSTED_P
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,7 +16,7 @@ from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.surfaces.common.ratelimit import RateLimiter
 from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, running_server
 from tests.factories import Workspace
 from tests.lead_magnets.helpers import create as create_magnet
 from tests.web.conftest import PASSWORD, csrf_of, make_member
@@ -133,8 +134,15 @@ def fail_sign_in(
 
 
 @pytest.mark.slow
-def test_leadhub_serve_ignores_forwarded_headers_unless_told(live_server: str) -> None:
-    with httpx.Client(base_url=live_server, timeout=30) as browser:
+def test_leadhub_serve_ignores_forwarded_headers_unless_told(
+    tmp_path: Path, own_database_url: str
+) -> None:
+    # A server of its own: the session's live server may have spent this address's budget.
+    env = {"LEADHUB_DATABASE_URL": own_database_url, "LEADHUB_DATA_DIR": str(tmp_path / "data")}
+    with (
+        running_server(tmp_path / "run", env) as base_url,
+        httpx.Client(base_url=base_url, timeout=30) as browser,
+    ):
         token = csrf_of(browser.get("/login").text)
         for attempt in range(20):
             answer = fail_sign_in(browser, token, attempt, f"198.51.100.{attempt}")

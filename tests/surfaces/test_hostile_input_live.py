@@ -23,8 +23,8 @@ DEEP = 10_000
 
 
 @pytest.fixture
-def api(live_server: str, db: Database, workspace: Workspace) -> Iterator[httpx.Client]:
-    key = make_key(db, workspace)
+def api(live_server: str, live_db: Database, live_workspace: Workspace) -> Iterator[httpx.Client]:
+    key = make_key(live_db, live_workspace)
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=live_server, headers=headers, timeout=60, trust_env=False) as client:
         yield client

@@ -74,24 +74,24 @@ def assert_one_did_the_work(answers: list[httpx.Response], status: int) -> None:
 
 @pytest.mark.slow
 def test_simultaneous_keyed_creations_through_a_server_make_one_lead(
-    live_server: str, db: Database, workspace: Workspace, key: str
+    live_server: str, live_db: Database, live_workspace: Workspace, live_key: str
 ) -> None:
-    answers = race(live_server, keyed(bearer(key), "race-lead"), LEADS, LEAD)
+    answers = race(live_server, keyed(bearer(live_key), "race-lead"), LEADS, LEAD)
     assert_one_did_the_work(answers, 201)
-    assert counts(db)["leads"] == 1 and counts(db)["records"] == 1
+    assert counts(live_db)["leads"] == 1 and counts(live_db)["records"] == 1
 
 
 @pytest.mark.slow
 def test_simultaneous_keyed_intakes_through_a_server_make_one_lead(
-    live_server: str, db: Database, workspace: Workspace, key: str
+    live_server: str, live_db: Database, live_workspace: Workspace, live_key: str
 ) -> None:
     body = {"email": "race@example.com", "tags": [f"t{n}" for n in range(25)]}
-    path = f"{INBOUND}?tenant={workspace.slug}"
-    answers = race(live_server, keyed(bearer(key), "race-intake"), path, body)
+    path = f"{INBOUND}?tenant={live_workspace.slug}"
+    answers = race(live_server, keyed(bearer(live_key), "race-intake"), path, body)
     # Every answer is the creation's: none is merged as a duplicate of it.
     assert_one_did_the_work(answers, 201)
     assert answers[0].json()["is_duplicate"] is False
-    assert counts(db)["leads"] == 1
+    assert counts(live_db)["leads"] == 1
 
 
 def run(work: Callable[[], Any]) -> Any:

@@ -398,7 +398,7 @@ RACERS = 10
 
 @pytest.mark.slow
 def test_identical_concurrent_intakes_make_one_lead(
-    live_server: str, db: Database, workspace: Workspace, key: str
+    live_server: str, live_db: Database, live_workspace: Workspace, live_key: str
 ) -> None:
     body = {
         "email": "Race@Example.com",
@@ -416,11 +416,11 @@ def test_identical_concurrent_intakes_make_one_lead(
     def post() -> None:
         try:
             with httpx.Client(
-                base_url=live_server, headers=bearer(key), timeout=30, trust_env=False
+                base_url=live_server, headers=bearer(live_key), timeout=30, trust_env=False
             ) as http:
                 http.get("/api/v1/health")  # connect before the start line
                 barrier.wait(timeout=10)
-                response = http.post(INBOUND, params={"tenant": workspace.slug}, json=body)
+                response = http.post(INBOUND, params={"tenant": live_workspace.slug}, json=body)
             with lock:
                 answers.append(response)
         except BaseException as exc:  # reported below, in the test's thread
@@ -439,8 +439,8 @@ def test_identical_concurrent_intakes_make_one_lead(
     lead_ids = {answer.json()["lead_id"] for answer in answers}
     assert len(lead_ids) == 1
     assert sum(answer.json()["is_duplicate"] is False for answer in answers) == 1
-    assert lead_count(db) == 1
-    with httpx.Client(base_url=live_server, headers=bearer(key), trust_env=False) as http:
+    assert lead_count(live_db) == 1
+    with httpx.Client(base_url=live_server, headers=bearer(live_key), trust_env=False) as http:
         stored = http.get(f"{LEADS}/{lead_ids.pop()}").json()["data"]
     assert stored["email"] == "race@example.com"
     assert stored["tags"] == ["race"]

@@ -29,8 +29,8 @@ def http(live_server: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def api(http: httpx.Client, db: Database, workspace: Workspace) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_key(db, workspace)}"}
+def api(http: httpx.Client, live_db: Database, live_workspace: Workspace) -> dict[str, str]:
+    return {"Authorization": f"Bearer {make_key(live_db, live_workspace)}"}
 
 
 def make_form(http: httpx.Client, api: dict[str, str], **changes: Any) -> dict[str, Any]:
