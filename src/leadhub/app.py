@@ -17,9 +17,10 @@ import leadhub
 from leadhub.config import Settings
 from leadhub.surfaces.common.context import ResponseContextMiddleware
 from leadhub.surfaces.common.openapi import merged_schema
+from leadhub.surfaces.common.reference import reference_page
 from leadhub.surfaces.common.routing import surface_at
 from leadhub.surfaces.common.runtime import Runtime
-from leadhub.surfaces.common.security import BASELINE, SecureCookies, SecurityHeaders
+from leadhub.surfaces.common.security import BASELINE, HttpsResponses, SecurityHeaders
 from leadhub.surfaces.leadpanther.app import MOUNT_PATH as LEADPANTHER_PATH
 from leadhub.surfaces.leadpanther.app import create_leadpanther_app
 from leadhub.surfaces.leadsopedia.app import MOUNT_PATH as LEADSOPEDIA_PATH
@@ -82,11 +83,16 @@ def create_app(
         title="LeadHub",
         version=leadhub.__version__,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served below, under a policy of its own
         redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.runtime = runtime
+    @app.get("/docs", include_in_schema=False)
+    async def _reference(request: Request) -> Response:
+        root = request.scope.get("root_path", "")
+        return reference_page(f"{root}/openapi.json", "LeadHub - Swagger UI")
+
     surfaces = [
         (NATIVE_PATH, create_native_app(runtime)),
         (LEADPANTHER_PATH, create_leadpanther_app(runtime)),
@@ -126,7 +132,11 @@ def create_app(
 
     app.add_middleware(ResponseContextMiddleware)
     app.add_middleware(SecurityHeaders, headers=BASELINE)
-    app.add_middleware(SecureCookies, always=settings.effective_base_url.startswith("https://"))
+    app.add_middleware(
+        HttpsResponses,
+        always=settings.effective_base_url.startswith("https://"),
+        hsts_seconds=settings.hsts_seconds,
+    )
     if settings.trusted_proxy_list:
         # Outermost: the client's address and scheme are known before anything else runs.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)

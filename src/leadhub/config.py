@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # Addresses or networks (comma-separated) of the reverse proxies whose X-Forwarded-For and
     # X-Forwarded-Proto are believed; empty: those headers are ignored, the peer is the client.
     trusted_proxies: str = ""
+    # Strict-Transport-Security's max-age on answers to HTTPS requests; 0 sends no such header.
+    hsts_seconds: int = Field(default=365 * 24 * 3600, ge=0)
     # Media uploads: an S3-compatible bucket when named, else files under <data_dir>/media.
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None

@@ -3,6 +3,9 @@ scopes, both credentials and the error envelope it may answer."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from typing import Any
 
 import pytest
@@ -104,6 +107,25 @@ def test_the_docs_page_answers_without_a_key(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "/openapi.json" in response.text
+
+
+def test_the_docs_page_runs_only_swagger_ui_and_may_not_be_framed(client: TestClient) -> None:
+    response = client.get("/docs")
+    directives = dict(
+        (part.split()[0], part.split()[1:])
+        for part in response.headers["content-security-policy"].split(";")
+    )
+    assert directives["default-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert response.headers["x-frame-options"] == "DENY"
+    # The CDN's bundle, and the page's one inline script by its hash: no 'unsafe-inline'.
+    sources = directives["script-src"]
+    assert sources[0] == "https://cdn.jsdelivr.net" and len(sources) == 2
+    inline = re.search(r"<script>(.*?)</script>", response.text, re.DOTALL)
+    assert inline is not None
+    digest = base64.b64encode(hashlib.sha256(inline.group(1).encode()).digest()).decode()
+    assert sources[1] == f"'sha256-{digest}'"
+    assert "SwaggerUIBundle" in inline.group(1)
 
 
 def test_every_api_route_is_in_the_document(app: FastAPI, document: dict[str, Any]) -> None:

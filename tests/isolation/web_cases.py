@@ -63,7 +63,6 @@ WEB_CASES: dict[str, Entry] = {
     # -- public pages and the API reference -----------------------------------------------
     "GET /openapi.json": Exempt("the API reference: the same for everyone"),
     "GET /docs": Exempt("the API reference: the same for everyone"),
-    "GET /docs/oauth2-redirect": Exempt("the API reference: the same for everyone"),
     "GET /f/assets/{name}": Exempt("static assets of the hosted forms"),
     "GET /f/{form_id}/embed.js": Exempt(PUBLIC_BY_DESIGN),
     "GET /f/{form_id}": Exempt(PUBLIC_BY_DESIGN),

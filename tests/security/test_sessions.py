@@ -95,6 +95,29 @@ def test_a_trusted_proxy_says_https_and_the_cookie_is_secure(
     assert "secure" not in flags(session_cookie(stranger, https))
 
 
+def test_answers_to_https_requests_carry_strict_transport_security(
+    settings: Settings, db: Database, headers: dict[str, str]
+) -> None:
+    app = node(settings, db, trusted_proxies="10.0.0.0/8")
+    https = {"X-Forwarded-Proto": "https"}
+    proxied = TestClient(app, base_url=BASE_URL, client=PROXY)
+    for path, sent in (("/login", {}), ("/api/v1/me", headers), ("/api/v1/nowhere", headers)):
+        answer = proxied.get(path, headers={**sent, **https})
+        assert answer.headers["strict-transport-security"] == "max-age=31536000", path
+        # Over plain HTTP a browser would ignore it; it is not sent.
+        plain = proxied.get(path, headers=sent)
+        assert "strict-transport-security" not in plain.headers, path
+    stranger = TestClient(app, base_url=BASE_URL, client=STRANGER)
+    assert "strict-transport-security" not in stranger.get("/login", headers=https).headers
+    https_base = node(settings, db, base_url="https://leadhub.example.com", hsts_seconds=600)
+    answer = TestClient(https_base, base_url=BASE_URL).get("/login")
+    assert answer.headers["strict-transport-security"] == "max-age=600"
+    switched_off = node(settings, db, base_url="https://leadhub.example.com", hsts_seconds=0)
+    answer = TestClient(switched_off, base_url=BASE_URL).get("/login")
+    assert "strict-transport-security" not in answer.headers
+    assert "secure" in flags(answer.headers["set-cookie"])
+
+
 def test_proxies_are_trusted_only_when_named(settings: Settings, db: Database) -> None:
     assert Settings().trusted_proxy_list == []
     app = node(settings, db)

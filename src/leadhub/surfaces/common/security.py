@@ -1,8 +1,8 @@
 """Security headers and cookie flags, stamped on responses by small ASGI middlewares.
 
 Each surface chooses its own policy (the web app's, a hosted page's, the embeddable form's);
-the root application adds what every response carries: `nosniff`, a referrer policy, and the
-`Secure` flag on every cookie once the request came over HTTPS.
+the root application adds what every response carries: `nosniff`, a referrer policy, and, once
+the request came over HTTPS, the `Secure` flag on every cookie and `Strict-Transport-Security`.
 """
 
 from __future__ import annotations
@@ -46,13 +46,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class SecureCookies:
-    """Adds `Secure` to every cookie a response sets when the request came over HTTPS: the
-    node's base URL is https, or the scheme (which a trusted proxy's X-Forwarded-Proto sets) is."""
+class HttpsResponses:
+    """What a response to a request that came over HTTPS carries (the node's base URL is https,
+    or the scheme, which a trusted proxy's X-Forwarded-Proto sets, is): `Secure` on every cookie,
+    and `Strict-Transport-Security`, so a browser asks for this host over HTTPS only from then on
+    (`hsts_seconds` 0 sends none)."""
 
-    def __init__(self, app: ASGIApp, *, always: bool) -> None:
+    def __init__(self, app: ASGIApp, *, always: bool, hsts_seconds: int) -> None:
         self.app = app
         self.always = always
+        self.hsts = f"max-age={hsts_seconds}".encode() if hsts_seconds else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not (self.always or scope.get("scheme") == "https"):
@@ -61,10 +64,13 @@ class SecureCookies:
 
         async def send_secure(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [
+                headers = [
                     (name, _secure(value) if name.lower() == b"set-cookie" else value)
                     for name, value in message.get("headers", [])
                 ]
+                if self.hsts is not None:
+                    headers.append((b"strict-transport-security", self.hsts))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_secure)
