@@ -88,6 +88,7 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.runtime = runtime
+
     @app.get("/docs", include_in_schema=False)
     async def _reference(request: Request) -> Response:
         root = request.scope.get("root_path", "")

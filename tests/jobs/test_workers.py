@@ -24,6 +24,7 @@ from leadhub.jobs.runner import Capabilities
 from leadhub.kit.clock import utcnow
 from leadhub.kit.crypto import SecretBox
 from leadhub.models import Job, Tag
+from tests.conftest import free_port
 from tests.factories import Workspace, make_key
 from tests.jobs import handlers  # noqa: F401
 
@@ -194,3 +195,20 @@ def test_a_worker_logs_json_lines_that_carry_the_job_id(
     failed = [line for line in lines if line.get("job_id") == job_id]
     assert failed, lines
     assert failed[0]["level"] == "WARNING" and "misconfigured" in failed[0]["message"]
+
+
+def test_a_worker_whose_redis_does_not_answer_says_so_in_a_line_not_a_trace_per_poll(
+    own_database_url: str, tmp_path: Path
+) -> None:
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"
+    with worker(own_database_url, tmp_path, dead_redis):
+        time.sleep(5)  # the consumer's threads poll the queue many times a second at first
+    (log_path,) = tmp_path.glob("worker-*.log")
+    log = log_path.read_text()
+    assert "Traceback" not in log, log
+    outages = [line for line in log.splitlines() if "the queue does not answer" in line]
+    # Each failing loop says it once (a minute): the scheduler's and the workers' polls.
+    assert 1 <= len(outages) <= 4, log
+    assert all(" WARNING huey.consumer." in line for line in outages), outages
+    assert "Connection refused" in outages[0]
+    assert "job sweep postponed to the next minute" in log

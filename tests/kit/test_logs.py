@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -129,3 +130,45 @@ def test_the_lines_a_job_logs_carry_its_id(
     assert app.state.runtime.jobs.execute(job_id) == "retry"
     failed = [line for line in json_lines.json() if "attempt" in line["message"]]
     assert failed and all(line["job_id"] == job_id for line in failed), json_lines.text()
+
+
+def huey_failure(name: str = "huey.consumer.Worker") -> logging.LogRecord:
+    try:
+        try:
+            raise ConnectionRefusedError(111, "Connection refused")
+        except ConnectionRefusedError as refused:
+            raise RuntimeError("Error 111 connecting to 127.0.0.1:6399") from refused
+    except RuntimeError:
+        return logging.LogRecord(
+            name, logging.ERROR, __file__, 1, "Error reading from queue", None, sys.exc_info()
+        )
+
+
+def test_a_queue_outage_is_one_warning_line_a_minute_per_message() -> None:
+    now = [0.0]
+    outages = logs.OutageFilter(every=60, clock=lambda: now[0])
+    first = huey_failure()
+    assert outages.filter(first)
+    assert (first.levelname, first.exc_info) == ("WARNING", None)
+    assert first.getMessage() == (
+        "Error reading from queue: the queue does not answer "
+        "(ConnectionRefusedError: [Errno 111] Connection refused); said once a minute"
+    )
+    now[0] = 59
+    assert not outages.filter(huey_failure())
+    assert outages.filter(huey_failure("huey.consumer.Scheduler"))  # another loop: its own line
+    now[0] = 61
+    assert outages.filter(huey_failure())
+
+
+def test_other_failures_keep_their_trace() -> None:
+    outages = logs.OutageFilter()
+    ours = huey_failure("leadhub.webhooks")
+    assert outages.filter(ours) and ours.exc_info is not None
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        bug = logging.LogRecord(
+            "huey.consumer.Worker", logging.ERROR, __file__, 1, "Unhandled", None, sys.exc_info()
+        )
+    assert outages.filter(bug) and bug.exc_info is not None and bug.levelname == "ERROR"

@@ -27,7 +27,7 @@ from leadhub.domains.media import service as media
 from leadhub.jobs.heartbeat import Heartbeat
 from leadhub.jobs.probe import QueueProbe, QueueStatus
 from leadhub.jobs.runner import Capabilities, Outcome, run_one
-from leadhub.kit.logs import job_context
+from leadhub.kit.logs import connection_failure, job_context
 from leadhub.storage.base import BlobStore
 from leadhub.storage.factory import store_from_settings
 
@@ -176,8 +176,12 @@ class JobQueue:
         try:
             self.sweep()
             self._sweep_later.schedule(delay=self.lease.total_seconds())
-        except Exception:
-            log.exception("job sweep failed")
+        except Exception as exc:
+            failure = connection_failure(exc) or (describe(exc) if is_unavailable(exc) else None)
+            if failure is None:
+                log.exception("job sweep failed")
+            else:  # the sweep every minute hands the jobs over once both answer
+                log.warning("job sweep postponed to the next minute: %s", failure)
 
     def stop_consumer(self) -> None:
         """Let jobs in flight finish (their rows return to pending if they cannot)."""

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import logging
 import logging.config
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Literal
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 LogFormat = Literal["text", "json"]
 REQUEST_ID: ContextVar[str | None] = ContextVar("leadhub_request_id", default=None)
@@ -45,6 +49,59 @@ class ContextFilter(logging.Filter):
         if job_id is not None:
             record.job_id = job_id
         return True
+
+
+class OutageFilter(logging.Filter):
+    """While the queue's Redis does not answer, one line a minute for each thing that fails,
+    not a trace for each try: huey's consumer logs the whole trace of every failed poll, several
+    a second until its back-off grows.
+
+    Only the job queue's loggers (`huey…`) are folded, and only for connection failures; any
+    other error keeps its trace.
+    """
+
+    def __init__(self, every: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.every = every
+        self.clock = clock
+        self._said: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failure = _connection_failure(record)
+        if failure is None:
+            return True
+        said = (record.name, str(record.msg))
+        now = self.clock()
+        with self._lock:
+            last = self._said.get(said)
+            if last is not None and now - last < self.every:
+                return False
+            self._said[said] = now
+        message = record.getMessage().rstrip(".")
+        record.msg = f"{message}: the queue does not answer ({failure}); said once a minute"
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def _connection_failure(record: logging.LogRecord) -> str | None:
+    if not record.exc_info or not record.name.startswith("huey"):
+        return None
+    return connection_failure(record.exc_info[1])
+
+
+def connection_failure(exc: BaseException | None) -> str | None:
+    """`Type: message` of the failure to reach a server (Redis, or any socket) behind `exc`,
+    if that is what it is."""
+    error = exc
+    while error is not None:
+        if isinstance(error, RedisConnectionError | RedisTimeoutError | ConnectionError):
+            return f"{type(error).__name__}: {error}"
+        error = error.__cause__ or error.__context__
+    return None
 
 
 class TextFormatter(logging.Formatter):
@@ -81,14 +138,17 @@ def config(log_format: LogFormat, *, info_loggers: tuple[str, ...] = ()) -> dict
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"context": {"()": f"{__name__}.ContextFilter"}},
+        "filters": {
+            "context": {"()": f"{__name__}.ContextFilter"},
+            "outages": {"()": f"{__name__}.OutageFilter"},
+        },
         "formatters": {"lines": {"()": f"{__name__}.formatter", "log_format": log_format}},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stderr",
                 "formatter": "lines",
-                "filters": ["context"],
+                "filters": ["context", "outages"],
             }
         },
         "loggers": {name: {"level": "INFO", "handlers": [], "propagate": True} for name in loggers},
