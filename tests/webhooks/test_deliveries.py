@@ -15,7 +15,8 @@ from sqlalchemy import select
 from leadhub.db.uow import Database
 from leadhub.domains.leads import service as leads
 from leadhub.domains.webhooks import service as webhooks
-from leadhub.domains.webhooks.schemas import DeliveryRead, WebhookCreate
+from leadhub.domains.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookUpdate
+from leadhub.domains.webhooks.tasks import SWITCHED_OFF
 from leadhub.kit.clock import utcnow
 from leadhub.kit.crypto import SecretBox
 from leadhub.kit.pagination import PageRequest
@@ -120,6 +121,30 @@ def test_only_matching_active_webhooks_get_deliveries(
             "tag_added",
         }
         assert len(hook_server.requests) == 1 + 1 + len(deliveries(db, workspace, everything))
+
+
+def test_a_delivery_queued_before_its_webhook_was_switched_off_is_not_sent(
+    private_app: FastAPI, db: Database, workspace: Workspace
+) -> None:
+    with receiver() as hook_server:
+        hook_id = make_hook(db, workspace, hook_server.url, ["lead_created"])
+        make_lead(db, workspace, email="cy@example.com")
+        private_app.state.runtime.jobs.run_pending()  # the event's dispatch queues the delivery
+        (queued,) = deliveries(db, workspace, hook_id)
+        assert queued.status == "pending"
+        with db.unit_of_work() as session:
+            webhooks.update_webhook(
+                session,
+                workspace.principal(),
+                hook_id,
+                data=WebhookUpdate(is_active=False),
+                secret_box=BOX,
+                allow_private=True,
+            )
+        run_jobs(private_app)
+        assert hook_server.requests == []
+    (delivery,) = deliveries(db, workspace, hook_id)
+    assert (delivery.status, delivery.error) == ("failed", SWITCHED_OFF)
 
 
 def test_a_deleted_lead_is_delivered_without_its_record(

@@ -38,6 +38,14 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class SetUpThroughGrant:
+    """Mixin of what sends a workspace's data out (webhooks, integrations, automations): the
+    agency grant it was last set up through, if an agency did so, so revoking the grant pauses
+    it. A plain id (grants are revoked, never deleted); the workspace's own change clears it."""
+
+    agency_grant_id: Mapped[int | None] = mapped_column(default=None)
+
+
 class WorkspaceOwned:
     """Mixin of every table that holds a workspace's data; the scoped queries key on it."""
 

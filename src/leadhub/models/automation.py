@@ -5,10 +5,10 @@ from typing import Any
 from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadhub.db.base import Base, Timestamps, WorkspaceOwned
+from leadhub.db.base import Base, SetUpThroughGrant, Timestamps, WorkspaceOwned
 
 
-class Automation(WorkspaceOwned, Timestamps, Base):
+class Automation(SetUpThroughGrant, WorkspaceOwned, Timestamps, Base):
     """When a trigger fires and the conditions hold, run the actions in order on the lead."""
 
     __tablename__ = "automations"

@@ -5,10 +5,10 @@ from typing import Any
 from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadhub.db.base import Base, Timestamps, WorkspaceOwned
+from leadhub.db.base import Base, SetUpThroughGrant, Timestamps, WorkspaceOwned
 
 
-class Integration(WorkspaceOwned, Timestamps, Base):
+class Integration(SetUpThroughGrant, WorkspaceOwned, Timestamps, Base):
     """A connection to another service: plain settings, and its secrets encrypted at rest."""
 
     __tablename__ = "integrations"

@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadhub.db.base import Base, Timestamps, WorkspaceOwned
+from leadhub.db.base import Base, SetUpThroughGrant, Timestamps, WorkspaceOwned
 from leadhub.kit.clock import utcnow
 
 
-class Webhook(WorkspaceOwned, Timestamps, Base):
+class Webhook(SetUpThroughGrant, WorkspaceOwned, Timestamps, Base):
     """An outbound webhook: lead events POSTed, signed with its secret (encrypted at rest)."""
 
     __tablename__ = "webhooks"

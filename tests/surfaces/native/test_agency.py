@@ -6,8 +6,13 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from leadhub.app import create_app
+from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.domains.grants import service as grants
+from leadhub.surfaces.common.ratelimit import RateLimiter
+from leadhub.surfaces.common.runtime import Runtime
+from tests.conftest import BASE_URL
 from tests.factories import Workspace, make_key, make_lead, make_workspace
 
 
@@ -108,3 +113,72 @@ def test_clients_lists_the_agencys_grants(
     assert client.get("/api/v1/clients", headers=key(db, agency, "read:leads")).status_code == 403
     theirs = client.get("/api/v1/clients", headers=key(db, client_ws)).json()
     assert theirs["data"] == []
+
+
+def test_revoking_a_grant_pauses_what_the_agency_set_up_to_send_the_clients_data_out(
+    settings: Settings, db: Database, agency: Workspace, client_ws: Workspace
+) -> None:
+    # A node that lets webhooks reach loopback, where these (never called) addresses point.
+    allowed = settings.model_copy(update={"webhook_allow_private": True})
+    app = create_app(allowed, runtime=Runtime(settings=allowed, db=db, limiter=RateLimiter()))
+    client = TestClient(app, base_url=BASE_URL)
+    grant_id = grant(db, "*")
+    agency_key, own_key = key(db, agency), key(db, client_ws)
+    base = f"/api/v1/clients/{client_ws.public_id}"
+    hook = {"url": "http://127.0.0.1:9/leads", "events": ["*"]}
+    slack = {"type": "slack", "settings": {"webhook_url": "https://hooks.slack.com/services/T/B/X"}}
+    automation = {
+        "name": "Tell the agency",
+        "trigger": "lead_created",
+        "actions": [{"type": "call_webhook", "url": "http://127.0.0.1:9/new"}],
+    }
+    made: dict[str, list[int]] = {}
+    for kind, path, body in (
+        ("webhooks", "webhooks", hook),
+        ("integrations", "integrations", slack),
+        ("automations", "automations", automation),
+    ):
+        theirs = client.post(f"{base}/{path}", json=body, headers=agency_key)
+        assert theirs.status_code == 201, theirs.text
+        ours = client.post(f"/api/v1/{path}", json=body, headers=own_key)
+        assert ours.status_code == 201, ours.text
+        made[kind] = [theirs.json()["data"]["id"], ours.json()["data"]["id"]]
+    # A webhook of the client's own, which the agency changed: the agency set it up last.
+    changed = client.post("/api/v1/webhooks", json=hook, headers=own_key).json()["data"]["id"]
+    patched = client.patch(
+        f"{base}/webhooks/{changed}", json={"url": "http://127.0.0.1:9/changed"}, headers=agency_key
+    )
+    assert patched.status_code == 200, patched.text
+
+    with db.unit_of_work() as session:
+        grants.revoke(session, grant_id)
+
+    def active(path: str, record_id: int) -> bool:
+        answer = client.get(f"/api/v1/{path}/{record_id}", headers=own_key)
+        assert answer.status_code == 200, answer.text
+        is_active: bool = answer.json()["data"]["is_active"]
+        return is_active
+
+    for kind, (theirs, ours) in made.items():
+        assert not active(kind, theirs), kind  # paused: the agency's reach ends with its grant
+        assert active(kind, ours), kind  # the client's own keep running
+    assert not active("webhooks", changed)
+    entries = client.get("/api/v1/account/activity?action=grant.revoked", headers=own_key)
+    assert entries.status_code == 200, entries.text
+    (entry,) = entries.json()["data"]
+    assert entry["details"]["paused"] == {
+        "automations": [made["automations"][0]],
+        "integrations": [made["integrations"][0]],
+        "webhooks": [made["webhooks"][0], changed],
+    }
+
+    # The client switches one back on: it is theirs now, and a later revocation leaves it be.
+    switched_on = client.patch(
+        f"/api/v1/webhooks/{changed}", json={"is_active": True}, headers=own_key
+    )
+    assert switched_on.status_code == 200, switched_on.text
+    with db.unit_of_work() as session:
+        grants.create(session, agency_slug="agency", client_slug="client-a", permissions=["*"])
+    with db.unit_of_work() as session:
+        grants.revoke(session, grant_id)
+    assert active("webhooks", changed)

@@ -40,7 +40,14 @@ def create_automation(
     """A new automation; the records it names must exist in the workspace."""
     repo = AutomationRepository(session, principal.workspace_id)
     _check(repo, data)
-    row = repo.add(Automation(trigger_type=data.trigger.type, match="all", is_active=True))
+    row = repo.add(
+        Automation(
+            trigger_type=data.trigger.type,
+            match="all",
+            is_active=True,
+            agency_grant_id=principal.grant_id,
+        )
+    )
     _apply(row, data)
     session.flush()
     return _read(row)
@@ -54,6 +61,7 @@ def update_automation(
     row = _require(repo, automation_id)
     _check(repo, data)
     _apply(row, data)
+    row.agency_grant_id = principal.grant_id
     session.flush()
     return _read(row)
 

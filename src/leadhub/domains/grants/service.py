@@ -22,9 +22,16 @@ from leadhub.domains.users.signin import ADMIN_ROLES
 from leadhub.domains.workspaces import service as workspaces
 from leadhub.errors import Forbidden, Invalid, NotFound
 from leadhub.kit.clock import utcnow
-from leadhub.models import AgencyGrant, User, Workspace
+from leadhub.models import AgencyGrant, Automation, Integration, User, Webhook, Workspace
 
 T = TypeVar("T")
+# What sends a client's data out, paused when the grant it was set up through is revoked: the
+# agency's reach must not outlive its grant, and the client decides whether to switch it on again.
+SENDS_DATA_OUT: tuple[type[Webhook] | type[Integration] | type[Automation], ...] = (
+    Webhook,
+    Integration,
+    Automation,
+)
 LABEL_MAX = 200
 _NOT_AGENCY = "Only an agency workspace holds grants on client workspaces."
 
@@ -174,19 +181,53 @@ def _revoke(session: Session, grant: AgencyGrant, actor: Principal | None) -> Ag
     if grant.status != "revoked":
         grant.status = "revoked"
         grant.revoked_at = utcnow()
+        paused = _pause_what_it_set_up(session, grant)
         session.flush()
-        _note(session, actor, "grant.revoked", grant)
+        _note(session, actor, "grant.revoked", grant, paused=paused)
     return grant
 
 
-def _note(session: Session, actor: Principal | None, action: str, grant: AgencyGrant) -> None:
+def _pause_what_it_set_up(session: Session, grant: AgencyGrant) -> dict[str, list[int]]:
+    """Switch off the client's active webhooks, integrations and automations last set up
+    through this grant; answers their ids by kind."""
+    client = ScopedRepository(session, grant.client_workspace_id)
+    paused: dict[str, list[int]] = {}
+    for model in SENDS_DATA_OUT:
+        ids = list(
+            session.scalars(
+                client.select_columns(model, model.id).where(
+                    model.agency_grant_id == grant.id, model.is_active.is_(True)
+                )
+            )
+        )
+        if ids:
+            session.execute(
+                client.update(model)
+                .where(model.id.in_(ids))
+                .values(is_active=False)
+                .execution_options(synchronize_session="fetch")
+            )
+            paused[model.__tablename__] = ids
+    return paused
+
+
+def _note(
+    session: Session,
+    actor: Principal | None,
+    action: str,
+    grant: AgencyGrant,
+    *,
+    paused: dict[str, list[int]] | None = None,
+) -> None:
     """The same entry in the agency's activity and in the client's: each sees who reached it."""
-    details = {
+    details: dict[str, object] = {
         "agency_workspace_id": grant.workspace_id,
         "client_workspace_id": grant.client_workspace_id,
         "label": grant.label,
         "permissions": list(grant.permissions),
     }
+    if paused:
+        details["paused"] = paused
     for workspace_id in (grant.workspace_id, grant.client_workspace_id):
         audit.record(
             session,

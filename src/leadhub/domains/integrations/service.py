@@ -82,6 +82,7 @@ def create_integration(
             type=spec.type,
             name=name,
             is_active=True if data.is_active is None else data.is_active,
+            agency_grant_id=principal.grant_id,
         )
     )
     _store(row, plain, secrets, secret_box)
@@ -115,6 +116,7 @@ def update_integration(
         _store(row, plain, secrets, secret_box)
     if data.is_active is not None:
         row.is_active = data.is_active
+    row.agency_grant_id = principal.grant_id
     session.flush()
     return _read(row, secret_box)
 

@@ -65,6 +65,7 @@ def create_webhook(
             secret_encrypted=secret_box.encrypt_json(secret),
             description=_description(data.description),
             is_active=True if data.is_active is None else data.is_active,
+            agency_grant_id=principal.grant_id,
         )
     )
     session.flush()
@@ -93,6 +94,7 @@ def update_webhook(
         row.description = _description(data.description)
     if data.is_active is not None:
         row.is_active = data.is_active
+    row.agency_grant_id = principal.grant_id
     session.flush()
     return _read(row)
 

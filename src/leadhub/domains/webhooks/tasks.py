@@ -28,6 +28,7 @@ USER_AGENT = "LeadHub-Webhooks/1"
 MAX_ERROR = 1000
 # A receiver's JSON answer is read only up to this size.
 MAX_ANSWER = 64 * 1024
+SWITCHED_OFF = "Not sent: the webhook was switched off before this delivery went out."
 
 
 class DeliveryFailed(Exception):
@@ -87,16 +88,19 @@ def deliver(context: JobContext, payload: dict[str, Any]) -> None:
     hook = context.session.get(Webhook, delivery.webhook_id)
     if hook is None:
         return
-    delivery.attempts = context.attempt
     answer: dict[str, Any] | None = None
-    try:
-        answer = _send(context, hook, delivery)
-    except PermanentFailure as exc:
-        _failed(delivery, str(exc))
-    except Exception as exc:
-        if context.attempt < _max_attempts(context):
-            raise
-        _failed(delivery, delivery.error or f"{type(exc).__name__}: {exc}")
+    if not hook.is_active:  # switched off (or paused with a revoked grant) since it was queued
+        _failed(delivery, SWITCHED_OFF)
+    else:
+        delivery.attempts = context.attempt
+        try:
+            answer = _send(context, hook, delivery)
+        except PermanentFailure as exc:
+            _failed(delivery, str(exc))
+        except Exception as exc:
+            if context.attempt < _max_attempts(context):
+                raise
+            _failed(delivery, delivery.error or f"{type(exc).__name__}: {exc}")
     context.session.flush()
     outcomes.settle(context, delivery, answer)
 
