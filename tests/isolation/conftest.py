@@ -19,6 +19,8 @@ SHARED = frozenset({"world", "dead_keys"})
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     """As the suite's own, except for tests of a module's shared rows (emptied with them)."""
     yield
+    if "live_db" in request.fixturenames:
+        empty_database(request.getfixturevalue("live_db"))
     if "db" not in request.fixturenames or SHARED & set(request.fixturenames):
         return
     empty_database(request.getfixturevalue("db"))

@@ -20,12 +20,13 @@ from starlette.types import Message
 
 from leadhub.app import create_app
 from leadhub.config import Settings
+from leadhub.db.migrate import upgrade
 from leadhub.db.uow import Database
 from leadhub.surfaces.common.limits import MAX_QUERY_BYTES
 from leadhub.surfaces.common.ratelimit import RateLimiter
 from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL
-from tests.factories import Workspace
+from tests.conftest import BASE_URL, scratch_database
+from tests.factories import Workspace, make_key, make_workspace
 from tests.lead_magnets.helpers import guide
 from tests.surfaces.envelopes import Envelope, NativeError, message_of, parse_error
 from tests.web.conftest import PASSWORD, csrf_of, make_member
@@ -66,15 +67,55 @@ def check_refused(target: Target, response: httpx.Response, status: int | None =
     return response.text
 
 
-@pytest.fixture
-def targets(
-    client: TestClient, db: Database, headers: dict[str, str], workspace: Workspace
-) -> dict[str, Target]:
-    """Every surface's body-reading route, with the records it needs."""
+# -- one seeded workspace for the module ---------------------------------------------------------
+# What these tests send is refused before it writes anything, so they share one workspace (a
+# member, a key, a form and a magnet) in a database of their own, seeded once: seeding it for each
+# test was most of the module's time. Each test still gets an app of its own (its own limits).
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    with scratch_database(tmp_path_factory.mktemp("hostile-db")) as url:
+        database = Database(url)
+        upgrade(database.engine)
+        yield database
+        database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables() -> Iterator[None]:
+    """The suite's emptying after each test, replaced: the module's rows are shared."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def workspace(db: Database) -> Workspace:
+    return make_workspace(db, "acme")
+
+
+@pytest.fixture(scope="module")
+def headers(db: Database, workspace: Workspace) -> dict[str, str]:
+    return {"Authorization": f"Bearer {make_key(db, workspace)}"}
+
+
+@pytest.fixture(scope="module")
+def seeded(
+    db: Database,
+    headers: dict[str, str],
+    workspace: Workspace,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[int, str]:
+    """The workspace's member, form and magnet: the form's id and the magnet page's slug."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("hostile-data"),
+        base_url=BASE_URL,
+        secret_key="test-secret",
+        redis_url=None,
+    )
+    runtime = Runtime(settings=settings, db=db, limiter=RateLimiter())
+    client = TestClient(create_app(settings, runtime=runtime), base_url=BASE_URL)
     api = headers
     make_member(db, workspace, "owner@example.com")
-    csrf = csrf_of(client.get("/login").text)
-    login = {"email": "owner@example.com", "password": PASSWORD, "csrf_token": csrf, "next": "/"}
     form = client.post(
         "/api/v1/forms",
         json={
@@ -88,6 +129,18 @@ def targets(
         json=guide(delivery_mode="gated", keyword="CHECKLIST", resource_name="Checklist"),
         headers=api,
     ).json()["data"]
+    return form["id"], magnet["hosted_page"]["slug"]
+
+
+@pytest.fixture
+def targets(
+    client: TestClient, seeded: tuple[int, str], headers: dict[str, str], workspace: Workspace
+) -> dict[str, Target]:
+    """Every surface's body-reading route, with the records it needs."""
+    api = headers
+    form_id, magnet_slug = seeded
+    csrf = csrf_of(client.get("/login").text)
+    login = {"email": "owner@example.com", "password": PASSWORD, "csrf_token": csrf, "next": "/"}
     return {
         "native": Target("POST", "/api/v1/leads", "json", 422, api, {"first_name": "Ada"}),
         "inbound": Target(
@@ -107,10 +160,8 @@ def targets(
             {},
             {"projectId": workspace.public_id, "userData": {"email": "a@x.com"}},
         ),
-        "public form": Target("POST", f"/f/{form['id']}", "form", 400, {}, {"email": "a@x.com"}),
-        "hosted page": Target(
-            "POST", f"/m/{magnet['hosted_page']['slug']}", "form", 400, {}, {"email": "a@x.com"}
-        ),
+        "public form": Target("POST", f"/f/{form_id}", "form", 400, {}, {"email": "a@x.com"}),
+        "hosted page": Target("POST", f"/m/{magnet_slug}", "form", 400, {}, {"email": "a@x.com"}),
         "web login": Target("POST", "/login", "form", 400, {}, login),
     }
 
