@@ -20,8 +20,9 @@ NAMING_CONVENTION = {
 
 
 # Schema that migrations create but no model declares (the leads' search index: an FTS5 table and
-# its shadow tables on SQLite, a GIN expression index on PostgreSQL); autogenerate leaves it alone.
-UNMODELLED_PREFIXES = ("leads_search", "ix_leads_search_")
+# its shadow tables on SQLite, a GIN expression index on PostgreSQL; SQLite's floor of lead ids,
+# see leadhub.models.lead_ids); autogenerate leaves it alone.
+UNMODELLED_PREFIXES = ("leads_search", "ix_leads_search_", "lead_id_floor")
 
 
 def is_modelled(name: str | None) -> bool:

@@ -15,6 +15,7 @@ from leadhub.models.integration import Integration
 from leadhub.models.job import Job
 from leadhub.models.lead import Lead, LeadTag
 from leadhub.models.lead_export import LeadExport
+from leadhub.models.lead_ids import reserve as reserve_lead_ids  # the rule registers with it
 from leadhub.models.lead_import import LeadImport
 from leadhub.models.lead_list import LeadList, ListMember
 from leadhub.models.lead_magnet import HostedPage, LeadMagnet, MagnetCapture, PageEvent
@@ -68,4 +69,5 @@ __all__ = [
     "Webhook",
     "WebhookDelivery",
     "Workspace",
+    "reserve_lead_ids",
 ]

@@ -28,7 +28,7 @@ from leadhub.domains.leads.validation import clean_values, label
 from leadhub.domains.lists.repository import ListRepository
 from leadhub.domains.tags.repository import TagRepository
 from leadhub.kit.attribution import FIELDS as ATTRIBUTION_FIELDS
-from leadhub.models import Lead
+from leadhub.models import Lead, reserve_lead_ids
 
 # What a duplicate never overwrites through the generic fill (email and phone are checked apart).
 _NOT_FILLED = frozenset({"custom_fields", "email", "phone"})
@@ -273,11 +273,13 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         return []
     keys = set().union(*rows)
     uniform = [{key: row.get(key) for key in keys} for row in rows]
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite cannot tie RETURNING rows to parameters, and SQLAlchemy would then insert one
-        # row at a time; but one writer at a time gets rowids in insertion order, so the ids
-        # sorted are the rows' ids in order.
-        ids = sorted(session.scalars(insert(_LEADS).returning(_LEADS.c.id), uniform))
+    reserved = reserve_lead_ids(session, len(uniform))
+    if reserved is not None:
+        # SQLite: the ids are given here (see leadhub.models.lead_ids), which also spares
+        # tying RETURNING rows to parameters, which SQLite cannot do.
+        ids = list(reserved)
+        given = [{**row, "id": lead_id} for row, lead_id in zip(uniform, ids, strict=True)]
+        session.execute(insert(_LEADS), given)
     else:
         statement = insert(_LEADS).returning(_LEADS.c.id, sort_by_parameter_order=True)
         ids = list(session.scalars(statement, uniform))
