@@ -245,3 +245,20 @@ def test_deleted_lead_s_tags_do_not_pass_to_a_new_lead(
     fresh = create_lead(client, headers)
     assert fresh["tags"] == []
     assert client.get(LEADS, params={"tag": "vip"}, headers=headers).json()["data"] == []
+
+
+def test_a_tag_with_letters_beyond_ascii_is_added_found_and_filtered(
+    client: TestClient, headers: dict[str, str], db: Database, workspace: Workspace
+) -> None:
+    """SQLite's lower() folds ASCII only: the tag is matched as the database's index compares
+    names, never by Python's lowering against the database's (schemathesis found a 500)."""
+    lead = create_lead(client, headers)
+    for name in ("\u001fÏle", "Ïle", "ÏLE"):
+        added = client.post(f"{LEADS}/{lead['id']}/tags", json={"tag": name}, headers=headers)
+        assert added.status_code == 200, added.text
+    assert _tag_names(db, workspace) == ["Ïle"]
+    assert get_lead(client, headers, lead["id"])["tags"] == ["Ïle"]
+    listed = client.get(LEADS, params={"tag": "ÏLE"}, headers=headers)
+    assert [found["id"] for found in listed.json()["data"]] == [lead["id"]]
+    other = create_lead(client, headers, tags=["ÏLE", "Ïle"])
+    assert get_lead(client, headers, other["id"])["tags"] == ["Ïle"]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select
 
 from leadhub.db.scoped import ScopedRepository
 from leadhub.db.upsert import insert_ignoring_conflicts
@@ -259,7 +259,11 @@ class LeadRepository(ScopedRepository):
 
     def _tag_ids(self, tag: str) -> list[int]:
         """The ids of the workspace's tags of this name, in any case (none or one)."""
-        statement = self.select_columns(Tag, Tag.id).where(func.lower(Tag.name) == tag.lower())
+        # Lowered by the database on both sides, as its unique index on lower(name) does:
+        # SQLite's lower() folds ASCII only, Python's every letter.
+        statement = self.select_columns(Tag, Tag.id).where(
+            func.lower(Tag.name) == func.lower(literal(tag))
+        )
         return list(self.session.scalars(statement))
 
     def _ids_listed(self, list_id: int | None) -> Any:
