@@ -69,6 +69,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         runtime.usage.start()  # API calls are written every few seconds, and at shutdown
+        runtime.db.deferred.start()  # so are the searches' records
         if consume_jobs:
             runtime.jobs.start_consumer()
         try:

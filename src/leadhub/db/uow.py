@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from leadhub.db import outbox
+from leadhub.db import deferred, outbox
 from leadhub.db.engine import BUSY_TIMEOUT_SECONDS, make_engine
 
 Dispatcher = Callable[[list[tuple[int, float]]], None]
@@ -29,17 +29,21 @@ class Database:
         engine: Engine | None = None,
         *,
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        deferred_seconds: float = deferred.FLUSH_SECONDS,
     ) -> None:
         self.url = url
         self.engine = engine or make_engine(url, busy_timeout=busy_timeout)
+        # Rows noted in passing (a search's record), written in batches (db/deferred.py).
+        self.deferred = deferred.DeferredRows(self.unit_of_work, flush_seconds=deferred_seconds)
+        info = {deferred.BUFFER: self.deferred}
         writer_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False)
-        self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False, info=info)
+        self._reader = sessionmaker(bind=self.engine, expire_on_commit=False, info=info)
         # Who receives the ids of jobs once the transaction that wrote them commits.
         self.dispatcher: Dispatcher | None = None
         for factory in (self._writer, self._reader):
             event.listen(factory, "after_commit", self._hand_over)
-            event.listen(factory, "after_rollback", outbox.take)
+            event.listen(factory, "after_rollback", self._drop)
 
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
@@ -55,6 +59,8 @@ class Database:
             session.close()
 
     def _hand_over(self, session: Session) -> None:
+        deferred.forget_taken(session)
+        self.deferred.add(deferred.noted(session))
         jobs = outbox.take(session)
         if not jobs:
             return
@@ -62,6 +68,13 @@ class Database:
             log.warning("no job dispatcher: %d job(s) wait for the next sweep", len(jobs))
             return
         self.dispatcher(jobs)
+
+    def _drop(self, session: Session) -> None:
+        """A rollback: its jobs and noted rows are forgotten; rows it took from the buffer go
+        back there."""
+        outbox.take(session)
+        deferred.noted(session)
+        self.deferred.put_back(deferred.taken_back(session))
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -8,20 +8,20 @@ of one search is not a new one, so only its first page is noted.
 
 from __future__ import annotations
 
-import logging
-
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
+from leadhub.db import deferred
 from leadhub.db.scoped import ScopedRepository
 from leadhub.domains.account.schemas import SearchRead
 from leadhub.domains.leads.schemas import LeadFilters
+from leadhub.kit.clock import utcnow
 from leadhub.kit.pagination import Page, PageRequest
 from leadhub.models import SearchRecord
 
 QUERY_MAX = 500
-log = logging.getLogger("leadhub.account")
+SEARCH_HISTORY: Table = SearchRecord.__table__  # type: ignore[assignment]
 
 
 def search_of(filters: LeadFilters) -> tuple[str, str] | None:
@@ -46,29 +46,34 @@ def note_search(
     page: PageRequest,
     lead_count: int,
 ) -> None:
-    """Record the search these filters make (one insert), on its first page only."""
+    """Note the search these filters make, on its first page only.
+
+    Written after the answer's transaction commits, with other searches (db/deferred.py): a
+    search is a read, and one that wrote on SQLite would wait for the one writer, or lose its
+    note when another writer got in first.
+    """
     found = search_of(filters)
     if found is None or page.page != 1:
         return
     kind, query = found
-    record = SearchRecord(
-        type=kind,
-        query=query[:QUERY_MAX],
-        lead_count=lead_count,
-        user_id=principal.user_id,
-        api_key_id=principal.api_key_id,
+    deferred.later(
+        session,
+        SEARCH_HISTORY,
+        {
+            "workspace_id": principal.workspace_id,
+            "type": kind,
+            "query": query[:QUERY_MAX],
+            "lead_count": lead_count,
+            "user_id": principal.user_id,
+            "api_key_id": principal.api_key_id,
+            "created_at": utcnow(),
+        },
     )
-    # A GET answers in a read transaction; on SQLite one that turns into a write can be refused
-    # when another writer got in first. The search stands: only its note is dropped.
-    try:
-        with session.begin_nested():
-            ScopedRepository(session, principal.workspace_id).add(record)
-    except OperationalError:
-        log.warning("search history: a search was not noted (the database was busy)")
 
 
 def list_history(session: Session, principal: Principal, *, page: PageRequest) -> Page[SearchRead]:
-    """The searches run in the workspace, newest first."""
+    """The searches run in the workspace, newest first (this node's latest included)."""
+    deferred.write_pending(session)
     repo = ScopedRepository(session, principal.workspace_id)
     statement = repo.select(SearchRecord).order_by(
         SearchRecord.created_at.desc(), SearchRecord.id.desc()

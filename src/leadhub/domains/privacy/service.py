@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
+from leadhub.db import deferred
 from leadhub.domains.audit import service as audit
 from leadhub.domains.privacy import document, erasure, files, holdings
 from leadhub.domains.privacy.holdings import Holdings
@@ -130,6 +131,7 @@ def _gather(
     key: str,
     lock: bool = False,
 ) -> Holdings:
+    deferred.write_pending(session)  # this node's latest searches may name the person
     person: Person = resolve(session, principal.workspace_id, query, key=key, lock=lock)
     return holdings.gather(session, person, store)
 

@@ -67,6 +67,7 @@ class Runtime:
 
     def close(self) -> None:
         self.usage.stop()  # the calls counted since the last flush are written first
+        self.db.deferred.stop()  # and the rows noted for later
         self.jobs.heartbeat.stop()
         self.db_probe.dispose()
         self.jobs.close_probe()

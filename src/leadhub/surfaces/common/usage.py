@@ -24,6 +24,7 @@ from leadhub.db.availability import describe, is_unavailable
 from leadhub.db.uow import Database
 from leadhub.domains.account import usage
 from leadhub.kit.clock import utcnow
+from leadhub.kit.periodic import Periodic
 
 FLUSH_SECONDS = 5.0
 MAX_PENDING = 200
@@ -53,8 +54,7 @@ class UsageMeter:
         # so a read that raced a flush is not cached.
         self._stored: dict[tuple[int, str], tuple[int, float]] = {}
         self._generation = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._flusher = Periodic("leadhub-usage", flush_seconds, self.flush, log)
 
     # -- counting ------------------------------------------------------------------------
 
@@ -171,23 +171,9 @@ class UsageMeter:
 
     def start(self) -> None:
         """Flush every `flush_seconds` in a background thread, until `stop`."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="leadhub-usage", daemon=True)
-        self._thread.start()
+        self._flusher.start()
 
     def stop(self) -> None:
         """Stop the background flushes and write what is left."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        self._flusher.stop()
         self.flush()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.flush_seconds):
-            try:
-                self.flush()
-            except Exception:  # never let the meter's thread die
-                log.exception("API usage: the periodic flush failed")
