@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Delete, Select, Update, bindparam, delete, func, select, update
+from sqlalchemy import Delete, Select, Update, bindparam, delete, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from leadhub.db.base import WorkspaceOwned
@@ -25,6 +25,14 @@ class ScopedRepository:
 
     def select_columns(self, model: type[WorkspaceOwned], *columns: Any) -> Select[Any]:
         return select(*columns).where(model.workspace_id == self.workspace_id)
+
+    def select_rows(self, model: type[WorkspaceOwned]) -> Select[Any]:
+        """Every column of the model's table, for rows that are read and never changed (a row
+        costs far less to read than a record); the column list is built once per model."""
+        statement = _ROWS.get(model)
+        if statement is None:
+            statement = _ROWS.setdefault(model, select(*inspect(model).local_table.columns))
+        return statement.where(model.workspace_id == self.workspace_id)
 
     def update(self, model: type[M]) -> Update:
         return update(model).where(model.workspace_id == self.workspace_id)
@@ -55,6 +63,7 @@ class ScopedRepository:
 # A model's record by workspace and id, built once per model: building a statement cost more
 # than running it.
 _BY_ID: dict[type[Any], Select[Any]] = {}
+_ROWS: dict[type[Any], Select[Any]] = {}
 
 
 def _by_id(model: type[M]) -> Select[M]:
