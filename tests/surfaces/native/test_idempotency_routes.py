@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -278,3 +278,35 @@ def test_a_keyed_repeat_of_each_creation_creates_nothing_more(
         again = client.post(path, headers=keyed(headers, f"real-{name}"), **options)
         assert_replay_of(again, first)
         assert row_counts(db) == before, name
+
+
+def test_a_keyed_post_whose_path_is_invalid_is_refused_in_the_envelope(
+    app: FastAPI, client: TestClient, headers: dict[str, str]
+) -> None:
+    """Out-of-range ids in the path keep the credential's dependency from running (FastAPI goes
+    on to take the key, then answers the path's error): a 4xx in the envelope, never a 500."""
+    for path, _route in native_post_routes(app):
+        if "{" not in path:
+            continue
+        url = _PARAMETER.sub("99999999999999999", path)
+        for extra in ({}, {"X-Form-Key": "fk_nothing"}):
+            response = client.post(url, json={}, headers={**keyed(headers, "bad-path"), **extra})
+            assert 400 <= response.status_code < 500, (url, response.status_code, response.text)
+            body = response.json()
+            assert body["status"] == "error" and body["code"], (url, body)
+
+
+def test_a_route_that_resolves_no_caller_cannot_take_keys(app: FastAPI) -> None:
+    router = APIRouter(route_class=IdempotentRoute)
+
+    @router.post("/anonymous")
+    def anonymous() -> dict[str, str]:
+        return {"done": "yes"}
+
+    bare = FastAPI()
+    bare.state.runtime = app.state.runtime
+    bare.include_router(router)
+    client = TestClient(bare, raise_server_exceptions=True)
+    assert client.post("/anonymous").json() == {"done": "yes"}
+    with pytest.raises(RuntimeError, match="has no caller"):
+        client.post("/anonymous", headers={HEADER: "k-1"})

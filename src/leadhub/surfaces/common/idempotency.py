@@ -79,6 +79,13 @@ class Claim:
     fingerprint: str
 
 
+class _NoCaller:
+    """What `take_key` answers when no dependency before it resolved the caller."""
+
+
+_NO_CALLER = _NoCaller()
+
+
 class _Replay(Exception):
     def __init__(self, response: StoredResponse) -> None:
         super().__init__("replay")
@@ -98,13 +105,16 @@ async def take_key(
             json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
         ),
     ] = None,
-) -> Claim | None:
+) -> Claim | _NoCaller | None:
     """Take the request's Idempotency-Key, or replay the answer it already has."""
     if key is None:
         return None
     caller = caller_of(request)
-    if caller is None:  # a route that resolves no caller cannot scope its keys
-        raise RuntimeError(f"{request.url.path} takes an Idempotency-Key but has no caller")
+    if caller is None:
+        # The dependency that resolves the caller was not run: FastAPI goes on solving the
+        # others when a request's parameters are invalid (a path id out of range), then answers
+        # their error without calling the endpoint. The endpoint refuses to run without one.
+        return _NO_CALLER
     scope = KeyScope(
         workspace_id=caller.workspace_id,
         actor=caller.actor,
@@ -185,7 +195,7 @@ async def _form_value(value: UploadFile | str) -> Any:
     return {"file": value.filename, "type": value.content_type, "sha256": digest.hexdigest()}
 
 
-ClaimDep = Annotated[Claim | None, Depends(take_key)]
+ClaimDep = Annotated[Claim | _NoCaller | None, Depends(take_key)]
 
 
 class IdempotentRoute(ThreadedRoute):
@@ -239,14 +249,14 @@ def _taking_key_last(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     if inspect.iscoroutinefunction(endpoint):
 
         async def run_async(*args: Any, **kwargs: Any) -> Any:
-            kwargs.pop(_PARAMETER, None)
+            _require_caller(endpoint, kwargs.pop(_PARAMETER, None))
             return await endpoint(*args, **kwargs)
 
         wrapper = run_async
     else:
 
         def run(*args: Any, **kwargs: Any) -> Any:
-            kwargs.pop(_PARAMETER, None)
+            _require_caller(endpoint, kwargs.pop(_PARAMETER, None))
             return endpoint(*args, **kwargs)
 
         wrapper = run
@@ -254,6 +264,11 @@ def _taking_key_last(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     wrapper.__signature__ = signature.replace(parameters=[*parameters, parameter])
     taking: Callable[..., Any] = wrapper
     return taking
+
+
+def _require_caller(endpoint: Callable[..., Any], claim: object) -> None:
+    if claim is _NO_CALLER:  # a route that resolves no caller cannot scope its keys
+        raise RuntimeError(f"{endpoint.__name__} takes an Idempotency-Key but has no caller")
 
 
 def _keepable(response: Response) -> bool:
