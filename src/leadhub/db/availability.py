@@ -15,6 +15,8 @@ rolled back whole and may be tried again in a moment, so the surfaces answer 503
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -51,6 +53,15 @@ def describe(exc: BaseException) -> str:
     original = getattr(exc, "orig", None) or exc
     first_line = str(original).strip().splitlines()[0] if str(original).strip() else ""
     return f"{type(original).__name__}: {first_line}" if first_line else type(original).__name__
+
+
+def log_kept(log: logging.Logger, exc: BaseException, what: str) -> None:
+    """A batch not written and kept for the next try: one line while the database restarts
+    (expected), a trace for anything else."""
+    if is_unavailable(exc):
+        log.warning("%s kept for the next try: %s", what, describe(exc))
+    else:
+        log.exception("%s not written; kept for the next try", what)
 
 
 def _says_unavailable(exc: BaseException) -> bool:

@@ -27,8 +27,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from leadhub.db.availability import describe, is_unavailable
-from leadhub.kit.periodic import Periodic
+from leadhub.db.availability import describe, log_kept
+from leadhub.kit.periodic import BatchWriter
 
 FLUSH_SECONDS = 2.0
 MAX_PENDING = 200
@@ -96,7 +96,7 @@ def _insert(session: Session, rows: list[Row]) -> None:
         session.execute(insert(table), values)
 
 
-class DeferredRows:
+class DeferredRows(BatchWriter):
     """One node's rows waiting to be written."""
 
     def __init__(
@@ -107,14 +107,13 @@ class DeferredRows:
         max_pending: int = MAX_PENDING,
         max_kept: int = MAX_KEPT,
     ) -> None:
+        super().__init__("leadhub-deferred", flush_seconds, log)
         self.unit_of_work = unit_of_work
         self.max_pending, self.max_kept = max_pending, max_kept
         self.flush_seconds = flush_seconds
         self._lock = threading.Lock()
-        self._flushing = threading.Lock()
         self._pending: list[Row] = []
         self._last_flush = time.monotonic()
-        self._flusher = Periodic("leadhub-deferred", flush_seconds, self.flush, log)
 
     def add(self, rows: list[Row]) -> None:
         """Rows of a committed transaction: written now when the buffer is not running, else
@@ -127,8 +126,8 @@ class DeferredRows:
             due = len(self._pending) >= self.max_pending or (
                 time.monotonic() - self._last_flush >= self.flush_seconds
             )
-        if due or not self._flusher.running:
-            self.flush(wait=not self._flusher.running)
+        if due or not self.running:
+            self.flush(wait=not self.running)
 
     def take(self) -> list[Row]:
         with self._lock:
@@ -146,16 +145,6 @@ class DeferredRows:
         with self._lock:
             return len(self._pending)
 
-    def flush(self, *, wait: bool = True) -> int:
-        """Write the waiting rows in one transaction; answers how many were written. Without
-        `wait`, a flush already under way in another thread is left to do it."""
-        if not self._flushing.acquire(blocking=wait):
-            return 0
-        try:
-            return self._flush()
-        finally:
-            self._flushing.release()
-
     def _flush(self) -> int:
         with self._lock:
             self._last_flush = time.monotonic()
@@ -168,10 +157,7 @@ class DeferredRows:
         except IntegrityError:  # a row's workspace (or key, user) is gone: write the others
             return self._write_each(rows)
         except SQLAlchemyError as exc:
-            if is_unavailable(exc):  # expected while the database restarts: no trace
-                log.warning("%d noted rows kept for the next try: %s", len(rows), describe(exc))
-            else:
-                log.exception("%d noted rows not written; kept for the next try", len(rows))
+            log_kept(log, exc, f"{len(rows)} noted rows")
             self.put_back(rows)
             return 0
         return len(rows)
@@ -196,14 +182,3 @@ class DeferredRows:
         if excess > 0:
             del self._pending[:excess]
             log.warning("%d noted rows dropped: the database has not taken them for long", excess)
-
-    # -- the node's lifetime -------------------------------------------------------------
-
-    def start(self) -> None:
-        """Write every `flush_seconds` in a background thread, until `stop`."""
-        self._flusher.start()
-
-    def stop(self) -> None:
-        """Stop the background writes and write what is left."""
-        self._flusher.stop()
-        self.flush()

@@ -1,4 +1,5 @@
-"""A background thread that does one thing every few seconds until it is stopped."""
+"""A background thread that does one thing every few seconds until it is stopped, and the
+buffers that a thread like it writes out in batches."""
 
 from __future__ import annotations
 
@@ -45,3 +46,38 @@ class Periodic:
                 self.action()
             except Exception:  # never let the thread die
                 self.log.exception("%s: the periodic call failed", self.name)
+
+
+class BatchWriter:
+    """A process's buffer written out in batches: every `seconds` by its thread from `start` to
+    `stop`, by whoever finds it due, and once more at `stop`. Subclasses write in `_flush`."""
+
+    def __init__(self, name: str, seconds: float, log: logging.Logger) -> None:
+        self._flushing = threading.Lock()
+        self._flusher = Periodic(name, seconds, self.flush, log)
+
+    @property
+    def running(self) -> bool:
+        return self._flusher.running
+
+    def flush(self, *, wait: bool = True) -> int:
+        """Write what waits; answers how many were written. Without `wait`, a flush already
+        under way in another thread is left to do it."""
+        if not self._flushing.acquire(blocking=wait):
+            return 0
+        try:
+            return self._flush()
+        finally:
+            self._flushing.release()
+
+    def _flush(self) -> int:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """Write every few seconds in a background thread, until `stop`."""
+        self._flusher.start()
+
+    def stop(self) -> None:
+        """Stop the background writes and write what is left."""
+        self._flusher.stop()
+        self.flush()

@@ -20,11 +20,11 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from leadhub.db.availability import describe, is_unavailable
+from leadhub.db.availability import log_kept
 from leadhub.db.uow import Database
 from leadhub.domains.account import usage
 from leadhub.kit.clock import utcnow
-from leadhub.kit.periodic import Periodic
+from leadhub.kit.periodic import BatchWriter
 
 FLUSH_SECONDS = 5.0
 MAX_PENDING = 200
@@ -32,7 +32,7 @@ log = logging.getLogger("leadhub.usage")
 Key = tuple[int, int, str]  # (workspace id, key id, month)
 
 
-class UsageMeter:
+class UsageMeter(BatchWriter):
     def __init__(
         self,
         db: Database,
@@ -41,12 +41,12 @@ class UsageMeter:
         max_pending: int = MAX_PENDING,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        super().__init__("leadhub-usage", flush_seconds, log)
         self.db = db
         self.flush_seconds = flush_seconds
         self.max_pending = max_pending
         self.clock = clock
         self._lock = threading.Lock()
-        self._flushing = threading.Lock()
         self._pending: defaultdict[Key, int] = defaultdict(int)
         self._pending_total = 0
         self._last_flush = time.monotonic()
@@ -54,7 +54,6 @@ class UsageMeter:
         # so a read that raced a flush is not cached.
         self._stored: dict[tuple[int, str], tuple[int, float]] = {}
         self._generation = 0
-        self._flusher = Periodic("leadhub-usage", flush_seconds, self.flush, log)
 
     # -- counting ------------------------------------------------------------------------
 
@@ -91,16 +90,6 @@ class UsageMeter:
 
     # -- writing -------------------------------------------------------------------------
 
-    def flush(self, *, wait: bool = True) -> int:
-        """Add the buffered calls to the database; answers how many were written. Without
-        `wait`, a flush already under way in another thread is left to do it."""
-        if not self._flushing.acquire(blocking=wait):
-            return 0
-        try:
-            return self._flush()
-        finally:
-            self._flushing.release()
-
     def _flush(self) -> int:
         with self._lock:
             taken, self._pending = dict(self._pending), defaultdict(int)
@@ -114,11 +103,7 @@ class UsageMeter:
         except IntegrityError:  # a key (or its workspace) is gone: write the others one by one
             taken = self._write_each(taken)
         except SQLAlchemyError as exc:
-            calls = sum(taken.values())
-            if is_unavailable(exc):  # expected while the database restarts: no trace
-                log.warning("API usage: %d calls kept for the next try: %s", calls, describe(exc))
-            else:
-                log.exception("API usage: %d calls not written; kept for the next try", calls)
+            log_kept(log, exc, f"API usage: {sum(taken.values())} calls")
             self._put_back(taken)
             return 0
         self._stored_moved(taken)
@@ -166,14 +151,3 @@ class UsageMeter:
 
     def _overdue(self) -> bool:
         return time.monotonic() - self._last_flush >= self.flush_seconds
-
-    # -- the node's lifetime -------------------------------------------------------------
-
-    def start(self) -> None:
-        """Flush every `flush_seconds` in a background thread, until `stop`."""
-        self._flusher.start()
-
-    def stop(self) -> None:
-        """Stop the background flushes and write what is left."""
-        self._flusher.stop()
-        self.flush()
