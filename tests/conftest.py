@@ -26,6 +26,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from leadhub.app import create_app
 from leadhub.config import Settings
@@ -141,10 +143,42 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     )
 
 
+# An app per configuration, built once per test process (see node_app).
+_BUILT_APPS: dict[str, FastAPI] = {}
+
+
+def node_app(settings: Settings, db: Database, limiter: RateLimiter | None = None) -> FastAPI:
+    """The node for these settings, serving a runtime of its own: new rate limits, usage meter,
+    job queue and data dir, on the given database.
+
+    Building the app is quick, but FastAPI builds each router's routes (their dependencies and
+    validators) when a request first reaches them, about 3 ms a route and over 400 routes: most of
+    what a short test spent. So the app of one configuration is built once per test process and
+    handed each test's runtime; a request reaches its runtime only through `app.state`, in
+    production as here, and the app itself holds nothing of a test's. The next call with the same
+    settings takes the app over: a fixture that keeps its app beyond one test builds its own.
+    """
+    runtime = Runtime(settings=settings, db=db, limiter=limiter or RateLimiter())
+    # The data dir is the runtime's alone: the app built for another test's serves this one.
+    shape = settings.model_dump_json(exclude={"data_dir"})
+    app = _BUILT_APPS.get(shape)
+    if app is None:
+        app = _BUILT_APPS[shape] = create_app(settings, runtime=runtime)
+    serve_runtime(app, runtime)
+    return app
+
+
+def serve_runtime(app: FastAPI, runtime: Runtime) -> None:
+    """`runtime` becomes what the app and every surface mounted in it serve."""
+    app.state.runtime = runtime
+    for route in app.routes:
+        if isinstance(route, Mount) and isinstance(route.app, Starlette):
+            route.app.state.runtime = runtime
+
+
 @pytest.fixture
 def app(settings: Settings, db: Database) -> FastAPI:
-    runtime = Runtime(settings=settings, db=db, limiter=RateLimiter())
-    return create_app(settings, runtime=runtime)
+    return node_app(settings, db)
 
 
 @pytest.fixture

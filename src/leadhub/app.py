@@ -67,18 +67,20 @@ def create_app(
     runtime = runtime or Runtime.build(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        runtime.usage.start()  # API calls are written every few seconds, and at shutdown
-        runtime.db.deferred.start()  # so are the searches' records
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # What the app serves, as its requests find it (app.state), not what it was built with.
+        serving: Runtime = app.state.runtime
+        serving.usage.start()  # API calls are written every few seconds, and at shutdown
+        serving.db.deferred.start()  # so are the searches' records
         if consume_jobs:
-            runtime.jobs.start_consumer()
+            serving.jobs.start_consumer()
         try:
             yield
         finally:
             if consume_jobs:
                 # Jobs in flight finish; the ones that cannot return to pending for the sweep.
-                runtime.jobs.stop_consumer()
-            runtime.close()
+                serving.jobs.stop_consumer()
+            serving.close()
 
     app = FastAPI(
         title="LeadHub",

@@ -7,21 +7,18 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.domains.integrations import service as integrations
 from leadhub.domains.integrations.schemas import IntegrationCreate
-from leadhub.surfaces.common.ratelimit import RateLimiter
 from leadhub.surfaces.common.runtime import Runtime
+from tests.conftest import node_app
 from tests.factories import Workspace
 
 
 @pytest.fixture
 def app(settings: Settings, db: Database) -> FastAPI:
-    allowing = settings.model_copy(update={"webhook_allow_private": True})
-    runtime = Runtime(settings=allowing, db=db, limiter=RateLimiter())
-    return create_app(allowing, runtime=runtime)
+    return node_app(settings.model_copy(update={"webhook_allow_private": True}), db)
 
 
 def make_integration(

@@ -11,16 +11,14 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.domains.integrations import connectors
 from leadhub.integrations import adplatforms
 from leadhub.integrations.facebook import DEFAULT_GRAPH_VERSION
 from leadhub.models import Lead
-from leadhub.surfaces.common.ratelimit import RateLimiter
 from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, node_app
 from tests.connectors.conftest import make_integration
 from tests.connectors.servers import Received, http_server
 from tests.connectors.test_adplatforms_meta import EVENT, RECEIVED
@@ -35,7 +33,7 @@ NEWER = "v24.0"
 def newer_app(settings: Settings, db: Database) -> FastAPI:
     """A node that allows loopback targets and calls the Graph API at v24.0."""
     node = settings.model_copy(update={"webhook_allow_private": True, "meta_graph_version": NEWER})
-    return create_app(node, runtime=Runtime(settings=node, db=db, limiter=RateLimiter()))
+    return node_app(node, db)
 
 
 def test_the_setting_defaults_to_a_supported_version_and_reads_the_environment(

@@ -12,12 +12,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from leadhub.app import create_app
 from leadhub.auth.scopes import canonical
 from leadhub.config import Settings
 from leadhub.db.uow import Database
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
 from tests.apiroutes import (
     HEALTH_PATH,
     KEYLESS_PATHS,
@@ -29,7 +26,7 @@ from tests.apiroutes import (
     authenticated_operations,
     is_api_path,
 )
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, node_app
 from tests.factories import Workspace, make_key
 from tests.surfaces.native.assertions import bearer
 
@@ -77,7 +74,7 @@ def document(
         secret_key="test-secret",
         redis_url=None,
     )
-    app = create_app(settings, runtime=Runtime(settings=settings, db=db, limiter=RateLimiter()))
+    app = node_app(settings, db)
     response = TestClient(app, base_url=BASE_URL).get("/openapi.json")
     assert response.status_code == 200
     body: dict[str, Any] = response.json()

@@ -10,11 +10,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
+from tests.conftest import node_app
 from tests.connectors.servers import LocalServer, Received, http_server, path_of
 
 LABELS = "/api/v1/conversion-labels"
@@ -23,9 +21,7 @@ INTEGRATIONS = "/api/v1/integrations"
 
 @pytest.fixture
 def app(settings: Settings, db: Database) -> FastAPI:
-    allowing = settings.model_copy(update={"webhook_allow_private": True})
-    runtime = Runtime(settings=allowing, db=db, limiter=RateLimiter())
-    return create_app(allowing, runtime=runtime)
+    return node_app(settings.model_copy(update={"webhook_allow_private": True}), db)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from leadhub.db.uow import Database
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import make_lead, make_user, make_workspace
@@ -28,16 +30,16 @@ def test_grant_a_client_then_act_for_it_and_come_back(page, live_db: Database) -
     page.get_by_label("read leads").check()
     page.get_by_label("write leads").check()
     page.get_by_role("button", name="Add client").click()
-    assert page.get_by_text("The agency can now act for acme-client.").is_visible()
+    expect(page.get_by_text("The agency can now act for acme-client.")).to_be_visible()
     screenshot(page, "agency-clients")
 
     sidebar = page.locator("aside.sidebar")
     sidebar.get_by_label("Working for").select_option(label="acme-client")
     page.get_by_text("You are acting for acme-client.").wait_for()
     banner = page.locator(".acting-banner")
-    assert banner.get_by_text("Acting for acme-client").is_visible()
+    expect(banner.get_by_text("Acting for acme-client")).to_be_visible()
     sidebar.get_by_role("link", name="Leads").click()
-    assert page.get_by_role("link", name="Clientside").first.is_visible()
+    expect(page.get_by_role("link", name="Clientside").first).to_be_visible()
     assert page.get_by_text("Agencyside").count() == 0
     assert sidebar.get_by_role("link", name="Pipelines").count() == 0  # not in the grant
     screenshot(page, "agency-acting-for-client")
@@ -45,6 +47,6 @@ def test_grant_a_client_then_act_for_it_and_come_back(page, live_db: Database) -
     page.get_by_role("button", name="Back to northwind-agency").click()
     page.get_by_text("You are back in northwind-agency.").wait_for()
     page.goto("/leads")
-    assert page.get_by_role("link", name="Agencyside").first.is_visible()
+    expect(page.get_by_role("link", name="Agencyside").first).to_be_visible()
     assert page.get_by_text("Acting for").count() == 0
     assert errors == []

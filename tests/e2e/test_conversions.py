@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from leadhub.db.uow import Database
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import Workspace, make_lead
@@ -30,28 +32,28 @@ def test_rate_an_open_lead_process_it_and_see_it_rated(  # type: ignore[no-untyp
     page.get_by_label("Name").fill("Sale")
     page.get_by_label("Value").fill("250")
     page.get_by_role("button", name="Create label").click()
-    assert page.get_by_role("heading", name="Sale").is_visible()
+    expect(page.get_by_role("heading", name="Sale")).to_be_visible()
     assert re.fullmatch(r"[0-9a-f-]{36}", page.locator("#label-uuid").inner_text().strip())
     screenshot(page, "conversion-label")
 
     page.get_by_role("link", name="Conversions").first.click()
     row = page.locator(f'tr[data-lead-id="{lead_id}"]')
-    assert row.get_by_text("gclid").is_visible()
+    expect(row.get_by_text("gclid")).to_be_visible()
     row.get_by_label("Conversion label for Ada").select_option(label="Sale (250.00 EUR)")
     row.get_by_role("button", name="Rate Ada").click()
-    assert page.get_by_text("Rated Ada “Sale”. Process to send it.").is_visible()
-    assert row.get_by_role("button", name="Undo the rating of Ada").is_visible()
+    expect(page.get_by_text("Rated Ada “Sale”. Process to send it.")).to_be_visible()
+    expect(row.get_by_role("button", name="Undo the rating of Ada")).to_be_visible()
     screenshot(page, "conversions-open")
 
     page.get_by_role("button", name="Process leads").click()
     page.wait_for_url(re.compile(r"/conversions/pending$"))
-    assert page.get_by_text("Queued the conversions of 1 lead.").is_visible()
+    expect(page.get_by_text("Queued the conversions of 1 lead.")).to_be_visible()
     screenshot(page, "conversions-pending")
     page.get_by_text("Nothing pending").wait_for(timeout=SETTLED_WITHIN_MS)
 
     page.get_by_role("navigation", name="Conversion tabs").get_by_role("link", name="Rated").click()
     rated = page.locator(f'tr[data-lead-id="{lead_id}"]')
-    assert rated.get_by_text("Recorded").is_visible()
-    assert rated.get_by_text("250.00 EUR").is_visible()
+    expect(rated.get_by_text("Recorded")).to_be_visible()
+    expect(rated.get_by_text("250.00 EUR")).to_be_visible()
     screenshot(page, "conversions-rated")
     assert errors == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from leadhub.db.uow import Database
 from tests.e2e.conftest import screenshot, sign_in
 
@@ -13,7 +15,7 @@ def test_create_a_magnet_with_the_live_preview_publish_and_open_its_page(  # typ
     page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, owner_email)
     page.locator("aside.sidebar").get_by_role("link", name="Lead magnets").click()
-    assert page.get_by_text("No lead magnets yet").is_visible()
+    expect(page.get_by_text("No lead magnets yet")).to_be_visible()
     page.get_by_role("link", name="New lead magnet").click()
 
     page.get_by_label("Delivery mode").select_option("hosted_content")
@@ -34,23 +36,23 @@ def test_create_a_magnet_with_the_live_preview_publish_and_open_its_page(  # typ
     screenshot(page, "lead-magnet-editor")
 
     page.get_by_role("button", name="Create lead magnet").click()
-    assert page.get_by_text("Lead magnet “PLAYBOOK” created.").is_visible()
+    expect(page.get_by_text("Lead magnet “PLAYBOOK” created.")).to_be_visible()
     public_url = page.get_by_role("link", name="Open the public page").get_attribute("href")
     assert public_url and public_url.endswith("/m/the-sales-playbook")
 
     page.get_by_role("link", name="Lead magnets").first.click()
-    assert page.get_by_role("link", name="PLAYBOOK", exact=True).is_visible()
-    assert page.get_by_text("/m/the-sales-playbook").is_visible()
+    expect(page.get_by_role("link", name="PLAYBOOK", exact=True)).to_be_visible()
+    expect(page.get_by_text("/m/the-sales-playbook")).to_be_visible()
     screenshot(page, "lead-magnets")
 
     page.goto(public_url)
-    assert page.get_by_role("heading", name="Playbook", exact=True).is_visible()
-    assert page.get_by_text("<script>alert(1)</script>").is_visible()
+    expect(page.get_by_role("heading", name="Playbook", exact=True)).to_be_visible()
+    expect(page.get_by_text("<script>alert(1)</script>")).to_be_visible()
     screenshot(page, "lead-magnet-public-page")
 
     page.goto("/lead-magnets")
     page.get_by_role("link", name="Analytics").first.click()
-    assert page.get_by_text("Page views").first.is_visible()
+    expect(page.get_by_text("Page views").first).to_be_visible()
     page.get_by_text("Show the numbers").click()
     today_row = page.locator("details.numbers tbody tr").last
     assert today_row.locator("td").first.inner_text() == "1"  # the visit just made

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 
@@ -39,7 +40,7 @@ def test_a_form_sends_the_visitor_on_to_its_redirect_site(  # type: ignore[no-un
     page.get_by_label("Email").fill("grace@example.com")
     page.get_by_role("button", name="Submit").click()
     page.wait_for_url(f"{ELSEWHERE}/done?from=form")
-    assert page.get_by_role("heading", name="Thanks").is_visible()
+    expect(page.get_by_role("heading", name="Thanks")).to_be_visible()
 
 
 def test_another_site_embeds_the_form_and_it_fits_and_submits(  # type: ignore[no-untyped-def]
@@ -56,7 +57,7 @@ def test_another_site_embeds_the_form_and_it_fits_and_submits(  # type: ignore[n
         frame.get_by_role("button", name="Submit").click()
         thanks = frame.get_by_role("heading", name="Thank you")
         thanks.wait_for(timeout=15_000)  # the frame has moved on to the answer page
-        assert thanks.is_visible()
+        expect(thanks).to_be_visible()
         height = page.locator("iframe").evaluate("(element) => element.style.height")
     assert height.endswith("px")  # frame.js ran and told the page its height
 

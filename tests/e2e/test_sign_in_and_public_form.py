@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, sign_in
 
@@ -16,7 +17,7 @@ def test_sign_in_with_a_wrong_then_the_right_password(page, owner_email: str) ->
     assert page.get_by_role("alert").inner_text().startswith("These credentials")
     screenshot(page, "sign-in")
     sign_in(page, owner_email)
-    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     screenshot(page, "dashboard")
 
 
@@ -45,9 +46,9 @@ def test_a_public_form_submission_arrives_as_a_lead(  # type: ignore[no-untyped-
     page.get_by_label("Full name").fill("Grace Hopper")
     page.get_by_label("Email").fill("grace@example.com")
     page.get_by_role("button", name="Submit").click()
-    assert page.get_by_role("alert").is_visible()  # the terms box is required
+    expect(page.get_by_role("alert")).to_be_visible()  # the terms box is required
     page.get_by_label("I agree to be contacted").check()
     page.get_by_role("button", name="Submit").click()
-    assert page.get_by_role("heading", name="Thank you").is_visible()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     sign_in(page, owner_email)
-    assert page.get_by_text("Grace").first.is_visible()
+    expect(page.get_by_text("Grace").first).to_be_visible()

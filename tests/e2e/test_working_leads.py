@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
+from playwright.sync_api import expect
 
 from leadhub.db.uow import Database
 from tests.e2e.conftest import screenshot, sign_in
@@ -18,21 +19,21 @@ def test_create_a_lead_then_find_it_with_the_filters(page, owner_email: str) -> 
     page.get_by_label("First name").fill("Ada")
     page.get_by_label("Email").fill("not-an-email")
     page.get_by_role("button", name="Create lead").click()
-    assert page.get_by_text("The email field must be a valid email address.").first.is_visible()
+    expect(page.get_by_text("The email field must be a valid email address.").first).to_be_visible()
     screenshot(page, "lead-form-errors")
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_role("button", name="Create lead").click()
     page.wait_for_url(re.compile(r"/leads/\d+$"))
-    assert page.get_by_role("heading", name=re.compile("Ada")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Ada"))).to_be_visible()
     screenshot(page, "lead-page")
     page.goto("/leads")
     page.get_by_label("Search").fill("nobody-matches-this")
     page.get_by_role("search", name="Filter leads").get_by_role("button", name="Apply").click()
     assert "search=nobody-matches-this" in page.url
-    assert page.get_by_role("link", name="Clear filters").first.is_visible()
+    expect(page.get_by_role("link", name="Clear filters").first).to_be_visible()
     page.get_by_label("Search").fill("ada@")
     page.get_by_role("search", name="Filter leads").get_by_role("button", name="Apply").click()
-    assert page.get_by_role("link", name=re.compile("Ada")).first.is_visible()
+    expect(page.get_by_role("link", name=re.compile("Ada")).first).to_be_visible()
     screenshot(page, "leads-table")
 
 
@@ -51,7 +52,7 @@ def test_drag_a_card_to_another_column(  # type: ignore[no-untyped-def]
     page.reload()
     assert page.locator(f'[data-stage-id="{stages[2]}"] [data-lead-id="{lead_id}"]').count() == 1
     page.goto(f"/leads/{lead_id}")
-    assert page.get_by_text(re.compile("Qualified")).first.is_visible()
+    expect(page.get_by_text(re.compile("Qualified")).first).to_be_visible()
 
 
 def test_create_an_api_key_and_use_it(page, owner_email: str, live_server: str) -> None:  # type: ignore[no-untyped-def]

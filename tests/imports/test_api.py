@@ -7,12 +7,9 @@ import json
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, node_app
 from tests.factories import Workspace, make_key, make_lead, make_workspace
 from tests.imports.helpers import xlsx
 from tests.surfaces.native.assertions import assert_error, bearer
@@ -131,7 +128,7 @@ def test_a_file_over_the_limit_is_413(
     settings: Settings, db: Database, workspace: Workspace
 ) -> None:
     small = settings.model_copy(update={"import_max_bytes": 64})
-    app = create_app(small, runtime=Runtime(settings=small, db=db, limiter=RateLimiter()))
+    app = node_app(small, db)
     client = TestClient(app, base_url=BASE_URL)
     response = client.post(
         URL, headers=bearer(make_key(db, workspace)), files={"file": ("a.csv", CSV * 3)}

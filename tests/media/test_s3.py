@@ -11,15 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from moto.server import ThreadedMotoServer
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.storage.base import BlobMissing, BlobTooLarge
 from leadhub.storage.factory import store_from_settings
 from leadhub.storage.s3 import S3Store
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL, free_port
+from tests.conftest import BASE_URL, free_port, node_app
 from tests.media.samples import ask, sample
 
 BUCKET = "leadhub-media"
@@ -64,8 +61,7 @@ def s3_settings(tmp_path: Path, database_url: str, s3_endpoint: str) -> Settings
 
 @pytest.fixture
 def s3_client(s3_settings: Settings, db: Database) -> TestClient:
-    runtime = Runtime(settings=s3_settings, db=db, limiter=RateLimiter())
-    return TestClient(create_app(s3_settings, runtime=runtime), base_url=BASE_URL)
+    return TestClient(node_app(s3_settings, db), base_url=BASE_URL)
 
 
 def test_an_upload_round_trips_through_the_bucket(

@@ -7,11 +7,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
+from tests.conftest import node_app
 from tests.web.conftest import member, owner
 from tests.webhooks.receiver import Receiver, receiver
 
@@ -21,9 +19,7 @@ __all__ = ["member", "owner"]
 
 @pytest.fixture
 def app(settings: Settings, db: Database) -> FastAPI:
-    allowing = settings.model_copy(update={"webhook_allow_private": True})
-    runtime = Runtime(settings=allowing, db=db, limiter=RateLimiter())
-    return create_app(allowing, runtime=runtime)
+    return node_app(settings.model_copy(update={"webhook_allow_private": True}), db)
 
 
 @pytest.fixture

@@ -11,12 +11,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL, running_server
+from tests.conftest import BASE_URL, node_app, running_server
 from tests.factories import Workspace
 from tests.lead_magnets.helpers import create as create_magnet
 from tests.web.conftest import PASSWORD, csrf_of, make_member
@@ -27,7 +24,7 @@ STRANGER = ("203.0.113.9", 40000)
 
 def node(settings: Settings, db: Database, **changes: Any) -> FastAPI:
     changed = settings.model_copy(update=changes)
-    return create_app(changed, runtime=Runtime(settings=changed, db=db, limiter=RateLimiter()))
+    return node_app(changed, db)
 
 
 def session_cookie(client: TestClient, headers: dict[str, str] | None = None) -> str:

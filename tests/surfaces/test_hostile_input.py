@@ -18,14 +18,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.migrate import upgrade
 from leadhub.db.uow import Database
 from leadhub.surfaces.common.limits import MAX_QUERY_BYTES
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL, scratch_database
+from tests.conftest import BASE_URL, node_app, scratch_database
 from tests.factories import Workspace, make_key, make_workspace
 from tests.lead_magnets.helpers import guide
 from tests.surfaces.envelopes import Envelope, NativeError, message_of, parse_error
@@ -112,8 +109,7 @@ def seeded(
         secret_key="test-secret",
         redis_url=None,
     )
-    runtime = Runtime(settings=settings, db=db, limiter=RateLimiter())
-    client = TestClient(create_app(settings, runtime=runtime), base_url=BASE_URL)
+    client = TestClient(node_app(settings, db), base_url=BASE_URL)
     api = headers
     make_member(db, workspace, "owner@example.com")
     form = client.post(
@@ -243,8 +239,7 @@ def test_the_limit_is_leadhub_max_body_bytes(
     settings: Settings, db: Database, headers: dict[str, str]
 ) -> None:
     small = settings.model_copy(update={"max_body_bytes": 2048})
-    runtime = Runtime(settings=small, db=db, limiter=RateLimiter())
-    client = TestClient(create_app(small, runtime=runtime), base_url=BASE_URL)
+    client = TestClient(node_app(small, db), base_url=BASE_URL)
 
     def padded(size: int) -> bytes:
         empty = json.dumps({"first_name": "Ada", "notes": ""}).encode()

@@ -6,19 +6,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, node_app
 
 
 @pytest.fixture
 def private_app(settings: Settings, db: Database) -> FastAPI:
-    allowed = settings.model_copy(update={"webhook_allow_private": True})
-    runtime = Runtime(settings=allowed, db=db, limiter=RateLimiter())
-    return create_app(allowed, runtime=runtime)
+    return node_app(settings.model_copy(update={"webhook_allow_private": True}), db)
 
 
 @pytest.fixture

@@ -6,13 +6,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.domains.grants import service as grants
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, node_app
 from tests.factories import Workspace, make_key, make_lead, make_workspace
 
 
@@ -120,7 +117,7 @@ def test_revoking_a_grant_pauses_what_the_agency_set_up_to_send_the_clients_data
 ) -> None:
     # A node that lets webhooks reach loopback, where these (never called) addresses point.
     allowed = settings.model_copy(update={"webhook_allow_private": True})
-    app = create_app(allowed, runtime=Runtime(settings=allowed, db=db, limiter=RateLimiter()))
+    app = node_app(allowed, db)
     client = TestClient(app, base_url=BASE_URL)
     grant_id = grant(db, "*")
     agency_key, own_key = key(db, agency), key(db, client_ws)

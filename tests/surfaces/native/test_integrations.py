@@ -6,14 +6,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from leadhub.app import create_app
 from leadhub.config import Settings
 from leadhub.db.uow import Database
 from leadhub.domains.integrations.catalog import BY_TYPE, TypeName
 from leadhub.kit.crypto import SecretBox, SecretUnreadable
-from leadhub.surfaces.common.ratelimit import RateLimiter
-from leadhub.surfaces.common.runtime import Runtime
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, node_app
 from tests.factories import Workspace, make_key, make_workspace
 from tests.surfaces.native.assertions import assert_error, bearer
 
@@ -165,8 +162,7 @@ def test_another_secret_key_cannot_read_the_secrets(
 ) -> None:
     created = create(client, headers, SMTP)
     other_settings = settings.model_copy(update={"secret_key": "rotated-secret"})
-    runtime = Runtime(settings=other_settings, db=db, limiter=RateLimiter())
-    other = TestClient(create_app(other_settings, runtime=runtime), base_url=BASE_URL)
+    other = TestClient(node_app(other_settings, db), base_url=BASE_URL)
     url = f"{API}/{created['id']}"
     shown = other.get(url, headers=headers).json()["data"]
     assert shown["secrets_unreadable"] is True
