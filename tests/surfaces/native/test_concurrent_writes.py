@@ -13,7 +13,10 @@ from fastapi import FastAPI
 from sqlalchemy.exc import OperationalError
 
 from leadhub.db.availability import is_unavailable
+from leadhub.db.uow import Database
+from leadhub.surfaces.common.runtime import Runtime
 from leadhub.surfaces.common.turns import WriteTurns
+from tests.factories import Workspace, make_key
 
 T = TypeVar("T")
 
@@ -77,3 +80,30 @@ def test_a_turn_not_given_within_the_busy_timeout_fails_as_a_busy_database() -> 
     error = run(wait_behind_a_holder)
     assert error is not None and "database is locked" in str(error)
     assert is_unavailable(error)  # a 503 with Retry-After at the edge
+
+
+def test_a_write_is_refused_for_its_key_without_waiting_for_the_write_turn(
+    app: FastAPI, db: Database, workspace: Workspace, headers: dict[str, str]
+) -> None:
+    """The key, its rate limit and its scope are checked before a write takes its turn: a
+    refused writer never waits behind the ones writing, and never holds them up."""
+    runtime: Runtime = app.state.runtime
+    runtime.write_turns = WriteTurns(serialized=True, timeout=60)
+    reader = {"Authorization": f"Bearer {make_key(db, workspace, scopes=['read:leads'])}"}
+    limited = {"Authorization": f"Bearer {make_key(db, workspace, rate_limit=1)}"}
+    lead = {"first_name": "Ada", "email": "ada@example.com"}
+
+    async def while_a_writer_holds_the_turn() -> tuple[list[int], int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            assert (await client.get("/api/v1/leads", headers=limited)).status_code == 200
+            async with runtime.write_turns.turn():
+                with anyio.fail_after(10):  # a request waiting for the turn would wait 60 s
+                    refused = [
+                        (await client.post("/api/v1/leads", json=lead, headers=sent)).status_code
+                        for sent in ({"Authorization": "Bearer lh_unknown"}, reader, limited)
+                    ]
+            created = await client.post("/api/v1/leads", json=lead, headers=headers)
+        return refused, created.status_code
+
+    assert run(while_a_writer_holds_the_turn) == ([401, 403, 429], 201)

@@ -1,13 +1,15 @@
 """The API surfaces' route class: sync endpoints run in the thread pool as coroutines (so their
-answer is checked inline), and JSON bodies are read strictly."""
+answer is checked inline), their unit of work opens after everything else they depend on, and
+JSON bodies are read strictly."""
 
 from __future__ import annotations
 
 import functools
 import inspect
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
+from fastapi import params
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from leadhub.surfaces.common.bodies import StrictJsonRequest
+from leadhub.surfaces.common.deps import get_session
 from leadhub.surfaces.common.limits import path_problem
 
 
@@ -26,7 +29,12 @@ class ThreadedRoute(APIRoute):
     another worker thread to be checked against the response model (a microsecond's work) before
     serializing it: every hand-over to a thread and back costs more than that under load. Here
     the endpoint is wrapped in a coroutine that runs it in the thread pool itself, so FastAPI
-    checks the answer where it stands."""
+    checks the answer where it stands.
+
+    FastAPI resolves an endpoint's dependencies in the order of its parameters. The session's
+    comes last here: on SQLite a write request's unit of work holds the process's write turn
+    (turns.py), and the caller's key, rate limit and scope are checked, and any other
+    dependency resolved, before it takes that turn, not while every other writer waits."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(endpoint):
@@ -49,4 +57,31 @@ def _in_thread(function: Callable[..., Any]) -> Callable[..., Any]:
     async def run(*args: Any, **kwargs: Any) -> Any:
         return await run_in_threadpool(function, *args, **kwargs)
 
+    run.__signature__ = _session_last(function)  # type: ignore[attr-defined]
     return run
+
+
+def _session_last(function: Callable[..., Any]) -> inspect.Signature:
+    """The function's signature with its session parameter moved to the end (keyword-only, so
+    any order of defaults stays valid); FastAPI calls endpoints by keyword."""
+    try:
+        signature = inspect.signature(function, eval_str=True)
+    except NameError:
+        return inspect.signature(function)
+    sessions = [p for p in signature.parameters.values() if _is_session(p.annotation)]
+    if not sessions:
+        return signature
+    rest = [p for p in signature.parameters.values() if p not in sessions]
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in rest):
+        return signature
+    moved = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sessions]
+    return signature.replace(parameters=[*rest, *moved])
+
+
+def _is_session(annotation: Any) -> bool:
+    if get_origin(annotation) is not Annotated:
+        return False
+    return any(
+        isinstance(found, params.Depends) and found.dependency is get_session
+        for found in get_args(annotation)[1:]
+    )
