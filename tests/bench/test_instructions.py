@@ -1,0 +1,55 @@
+"""The instruction count runs end to end under valgrind for LeadHub's app and the floor's, and
+writes its JSON and Markdown. It checks that the count works, not what it finds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bench.data import drop_database
+from bench.machine import REPOSITORY
+
+from tests.bench.test_suite import _backend_and_url
+from tests.conftest import unavailable
+
+
+def test_instructions_per_request_are_counted_for_the_app_and_the_floor(tmp_path: Path) -> None:
+    if shutil.which("valgrind") is None:
+        unavailable("valgrind")
+    backend, url = _backend_and_url(tmp_path)
+    out = tmp_path / "results"
+    command = [
+        sys.executable, "-m", "bench.instructions",
+        "--leads", "1000", "--scenarios", "get_lead,create_lead", "--requests", "3",
+        "--database-url", url, "--out", str(out),
+    ]  # fmt: skip
+    env = {name: value for name, value in os.environ.items() if not name.startswith("LEADHUB_")}
+    try:
+        done = subprocess.run(
+            command,
+            cwd=REPOSITORY,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    finally:
+        drop_database(url)
+    assert done.returncode == 0, done.stderr[-5000:]
+    [json_path] = out.glob(f"*-instructions-{backend}.json")
+    [md_path] = out.glob(f"*-instructions-{backend}.md")
+    results = json.loads(json_path.read_text())
+    assert results["backend"] == backend and results["requests"] == 3
+    assert set(results["scenarios"]) == {"get_lead", "create_lead"}
+    for row in results["scenarios"].values():
+        # A request of either app runs at least the interpreter's dispatch and SQLite's or
+        # libpq's work: far more than a hundred thousand instructions.
+        assert row["app"] > 100_000 and row["floor"] > 100_000
+        assert row["ratio"] == pytest.approx(row["floor"] / row["app"], rel=1e-2)
+    assert "| get_lead |" in md_path.read_text()
