@@ -30,6 +30,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
