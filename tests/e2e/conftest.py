@@ -30,8 +30,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from leadhub.db.uow import Database
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import make_lead, make_user, make_workspace
 from tests.web.conftest import make_member
+
+pytestmark = pytest.mark.slow  # each drives a browser against a real `leadhub serve`
 
 
 def test_grant_a_client_then_act_for_it_and_come_back(page, live_db: Database) -> None:  # type: ignore[no-untyped-def]

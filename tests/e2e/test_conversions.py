@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from leadhub.db.uow import Database
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import Workspace, make_lead
+
+pytestmark = pytest.mark.slow  # each drives a browser against a real `leadhub serve`
 
 SETTLED_WITHIN_MS = 20_000  # the server's job consumer settles it; the tab refreshes every 5 s
 

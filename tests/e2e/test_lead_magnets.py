@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from leadhub.db.uow import Database
 from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.slow  # each drives a browser against a real `leadhub serve`
 
 
 def test_create_a_magnet_with_the_live_preview_publish_and_open_its_page(  # type: ignore[no-untyped-def]

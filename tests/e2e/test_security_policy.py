@@ -10,9 +10,12 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.slow  # each drives a browser against a real `leadhub serve`
 
 ELSEWHERE = "https://thanks.example"
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.slow  # each drives a browser against a real `leadhub serve`
 
 
 def test_sign_in_with_a_wrong_then_the_right_password(page, owner_email: str) -> None:  # type: ignore[no-untyped-def]

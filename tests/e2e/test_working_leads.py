@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from leadhub.db.uow import Database
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import Workspace, default_pipeline, make_lead
+
+pytestmark = pytest.mark.slow  # each drives a browser against a real `leadhub serve`
 
 
 def test_create_a_lead_then_find_it_with_the_filters(page, owner_email: str) -> None:  # type: ignore[no-untyped-def]
