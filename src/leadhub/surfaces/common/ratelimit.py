@@ -3,7 +3,9 @@ across nodes."""
 
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import cast
 
@@ -38,6 +40,12 @@ class RateLimiter:
     def __init__(self, redis_url: str | None = None, *, prefix: str = "leadhub") -> None:
         self.storage: Storage = self._redis(redis_url, prefix) if redis_url else MemoryStorage()
         self._strategy = FixedWindowRateLimiter(self.storage)
+        # `limits`' memory storage is not safe across threads (two hits at once may start its
+        # expiry timer twice: "threads can only be started once"), and the budgets are spent
+        # from the thread pool; its calls take a lock here. Redis is atomic on its own.
+        self._turn: AbstractContextManager[object] = (
+            nullcontext() if redis_url else threading.Lock()
+        )
 
     @staticmethod
     def _redis(url: str, prefix: str) -> Storage:
@@ -48,13 +56,15 @@ class RateLimiter:
     def hit(self, key: str, limit: int, seconds: int = 3600) -> Budget:
         """Spend one request of the key's budget (`limit` per `seconds`) and say what is left."""
         item = RateLimitItemPerSecond(limit, seconds)
-        allowed = self._strategy.hit(item, key)
-        return self._budget(item, key, allowed)
+        with self._turn:
+            allowed = self._strategy.hit(item, key)
+            return self._budget(item, key, allowed)
 
     def peek(self, key: str, limit: int, seconds: int = 3600) -> Budget:
         """What is left of the key's budget, without spending any of it."""
         item = RateLimitItemPerSecond(limit, seconds)
-        return self._budget(item, key, self._strategy.test(item, key))
+        with self._turn:
+            return self._budget(item, key, self._strategy.test(item, key))
 
     def _budget(self, item: RateLimitItemPerSecond, key: str, allowed: bool) -> Budget:
         stats = self._strategy.get_window_stats(item, key)
