@@ -17,6 +17,8 @@ from bench.machine import REPOSITORY
 from tests.bench.test_suite import _backend_and_url
 from tests.conftest import unavailable
 
+pytestmark = pytest.mark.slow  # valgrind runs the app and the floor's, each in a process of its own
+
 
 def test_instructions_per_request_are_counted_for_the_app_and_the_floor(tmp_path: Path) -> None:
     if shutil.which("valgrind") is None:

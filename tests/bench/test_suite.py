@@ -10,10 +10,13 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 from bench.data import drop_database
 from bench.machine import REPOSITORY
 from bench.scenarios import SCALING
 from sqlalchemy.engine import make_url
+
+pytestmark = pytest.mark.slow  # the suite starts `leadhub serve` and the floor's app
 
 # 20,000 leads in all, as the small version asks.
 SIZES = (1_000, 4_000, 15_000)

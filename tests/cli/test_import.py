@@ -6,6 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from leadhub.db.uow import Database
@@ -79,6 +80,7 @@ def test_a_file_that_cannot_be_read_exits_1(
     assert emails(db, workspace) == {}
 
 
+@pytest.mark.slow
 def test_the_real_command_imports_a_file(
     db: Database, workspace: Workspace, tmp_path: Path, database_url: str
 ) -> None:

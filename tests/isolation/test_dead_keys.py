@@ -183,6 +183,7 @@ def leadhub(database_url: str, data_dir: Path, *args: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_a_key_revoked_from_the_command_line_is_refused_by_a_running_server(
     live_server: str, live_database_url: str, live_db: Database, tmp_path: Path
 ) -> None:
@@ -195,6 +196,7 @@ def test_a_key_revoked_from_the_command_line_is_refused_by_a_running_server(
             assert_unauthorized(surface, server.get(path, headers=bearer(key)))
 
 
+@pytest.mark.slow
 def test_a_key_revoked_by_its_prefix_is_refused_by_a_running_server(
     live_server: str, live_database_url: str, live_db: Database, tmp_path: Path
 ) -> None:
@@ -206,6 +208,7 @@ def test_a_key_revoked_by_its_prefix_is_refused_by_a_running_server(
         assert_unauthorized(NATIVE, server.get("/api/v1/me", headers=bearer(key)))
 
 
+@pytest.mark.slow
 def test_an_expired_key_is_refused_by_a_running_server(live_server: str, live_db: Database) -> None:
     key = make_key(live_db, make_workspace(live_db, "live-expiry"))
     with httpx.Client(base_url=live_server, trust_env=False) as server:

@@ -12,6 +12,8 @@ import pytest
 from leadhub.db.uow import Database
 from tests.factories import Workspace, make_key
 
+pytestmark = pytest.mark.slow  # through a real `leadhub serve`
+
 SLUG = "example-checklist"
 SECRET = "Secret checklist content."
 MAGNET = {
