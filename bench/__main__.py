@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import batch, data, floor, machine, report, server
+from bench import batch, data, floor, floor_app, machine, report, server
 from bench.driver import WARMUP_SECONDS, Stats, drive, prime
 from bench.rss import PeakSampler
 from bench.scenarios import SCALING, Scenario, build
@@ -237,15 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     results["app"], results["floor_app"], results["scaling"] = {}, {}, []
     with tempfile.TemporaryDirectory(prefix="leadhub-bench-") as workdir:
         context = Path(workdir) / "floor-context.json"
-        context.write_text(
-            json.dumps(
-                {
-                    "database_url": url,
-                    "search_table": search_table,
-                    "workspace": data.workspace_to_json(main_ws),
-                }
-            )
-        )
+        floor_app.write_context(context, url, search_table, main_ws)
         for workers in options.workers:
             label = f"workers={workers}"
             smaller = dataset.workspaces[:-1] if workers == options.workers[0] else []

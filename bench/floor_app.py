@@ -18,9 +18,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bench.data import workspace_from_json
+from bench.data import BenchWorkspace, workspace_from_json, workspace_to_json
 from bench.floor import Floor, to_json
 from bench.scenarios import Scenario, build
+
+
+def write_context(path: Path, database_url: str, search_table: str, ws: BenchWorkspace) -> None:
+    """What `create` reads from BENCH_FLOOR_CONTEXT: the database, its search table, the
+    workspace."""
+    context = {
+        "database_url": database_url,
+        "search_table": search_table,
+        "workspace": workspace_to_json(ws),
+    }
+    path.write_text(json.dumps(context))
 
 
 def create() -> Starlette:

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import data, floor, machine
+from bench import data, floor, floor_app, machine
 from bench.driver import Call
 from bench.scenarios import Scenario, build
 
@@ -68,8 +68,6 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def _asgi_app(target: str, context: dict[str, Any], workdir: Path) -> Any:
     if target == "floor":
-        from bench import floor_app
-
         return floor_app.create()
     from leadhub.app import create_app
     from leadhub.config import Settings
@@ -237,15 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="bench-instructions-") as workdir:
         context = Path(workdir) / "context.json"
-        context.write_text(
-            json.dumps(
-                {
-                    "database_url": url,
-                    "search_table": search_table,
-                    "workspace": data.workspace_to_json(dataset.main),
-                }
-            )
-        )
+        floor_app.write_context(context, url, search_table, dataset.main)
         scenarios: dict[str, Scenario] = {found.name: found for found in build(dataset.main)}
         for name in options.scenarios.split(","):
             if name not in scenarios or not scenarios[name].has_floor:

@@ -4,17 +4,13 @@ writes its JSON and Markdown. It checks that the count works, not what it finds.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from bench.data import drop_database
-from bench.machine import REPOSITORY
 
-from tests.bench.test_suite import _backend_and_url
+from tests.bench.test_suite import _backend_and_url, run_bench
 from tests.conftest import unavailable
 
 pytestmark = pytest.mark.slow  # valgrind runs the app and the floor's, each in a process of its own
@@ -30,20 +26,7 @@ def test_instructions_per_request_are_counted_for_the_app_and_the_floor(tmp_path
         "--leads", "1000", "--scenarios", "get_lead,create_lead", "--requests", "3",
         "--database-url", url, "--out", str(out),
     ]  # fmt: skip
-    env = {name: value for name, value in os.environ.items() if not name.startswith("LEADHUB_")}
-    try:
-        done = subprocess.run(
-            command,
-            cwd=REPOSITORY,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-    finally:
-        drop_database(url)
-    assert done.returncode == 0, done.stderr[-5000:]
+    run_bench(command, url, timeout=600)
     [json_path] = out.glob(f"*-instructions-{backend}.json")
     [md_path] = out.glob(f"*-instructions-{backend}.md")
     results = json.loads(json_path.read_text())

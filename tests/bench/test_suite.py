@@ -57,6 +57,25 @@ def _backend_and_url(tmp_path: Path) -> tuple[str, str]:
     return "postgresql", url
 
 
+def run_bench(command: list[str], url: str, *, timeout: float) -> None:
+    """A bench command run from the repository without the test run's LEADHUB_ settings; its
+    database is dropped afterwards, and it must succeed."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("LEADHUB_")}
+    try:
+        done = subprocess.run(
+            command,
+            cwd=REPOSITORY,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    finally:
+        drop_database(url)
+    assert done.returncode == 0, done.stderr[-5000:]
+
+
 def test_the_scaled_down_suite_runs_every_scenario_without_errors(tmp_path: Path) -> None:
     backend, url = _backend_and_url(tmp_path)
     out = tmp_path / "results"
@@ -67,20 +86,7 @@ def test_the_scaled_down_suite_runs_every_scenario_without_errors(tmp_path: Path
         "--import-rows", "2000", "--export-rows", "20000",
         "--database-url", url, "--out", str(out), "--drop",
     ]  # fmt: skip
-    env = {name: value for name, value in os.environ.items() if not name.startswith("LEADHUB_")}
-    try:
-        done = subprocess.run(
-            command,
-            cwd=REPOSITORY,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    finally:
-        drop_database(url)
-    assert done.returncode == 0, done.stderr[-5000:]
+    run_bench(command, url, timeout=300)
 
     [json_path] = out.glob(f"*-{backend}.json")
     [md_path] = out.glob(f"*-{backend}.md")
