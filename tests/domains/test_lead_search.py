@@ -90,7 +90,7 @@ def test_a_search_reads_the_index_not_the_leads(own_db: Database, own_workspace:
     _many_leads(db, workspace, 3000)
     with db.unit_of_work(write=False) as session:
         repo = LeadRepository(session, workspace.id)
-        statement = repo.select(Lead).where(*repo._criteria(LeadFilters(search="person12 0000012")))
+        statement = repo.select(Lead).where(*repo._search(LeadFilters(search="person12 0000012")))
         compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
         if session.get_bind().dialect.name == "sqlite":
             query = f"EXPLAIN QUERY PLAN {compiled}"
@@ -100,7 +100,7 @@ def test_a_search_reads_the_index_not_the_leads(own_db: Database, own_workspace:
         else:
             # The workspace's own index may be cheaper on a few thousand rows: ask whether the
             # trigram index can answer the search at all (a bitmap scan needs a usable index).
-            criteria = repo._criteria(LeadFilters(search="person12 0000012"))
+            criteria = repo._search(LeadFilters(search="person12 0000012"))
             only_search = select(Lead.id).where(*criteria)
             compiled = only_search.compile(
                 session.get_bind(), compile_kwargs={"literal_binds": True}
@@ -140,7 +140,7 @@ def test_many_matches_walk_the_sort_order_on_sqlite(db: Database, workspace: Wor
         pytest.skip("PostgreSQL plans from its own statistics")
     with db.unit_of_work(write=False) as session:
         repo = LeadRepository(session, workspace.id)
-        criteria = repo._criteria(LeadFilters(search="person"), many_matches=True)
+        criteria = repo._search(LeadFilters(search="person"), many_matches=True)
         statement = repo.select(Lead).where(*criteria).order_by(Lead.created_at.desc()).limit(25)
         compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
         query = f"EXPLAIN QUERY PLAN {compiled}"
@@ -154,7 +154,7 @@ def test_a_small_workspace_reads_only_its_own_matches(db: Database, workspace: W
         pytest.skip("the trigram index of PostgreSQL is read with the workspace's condition")
     with db.unit_of_work(write=False) as session:
         repo = LeadRepository(session, workspace.id)
-        statement = repo.select(Lead).where(*repo._criteria(LeadFilters(search="person")))
+        statement = repo.select(Lead).where(*repo._search(LeadFilters(search="person")))
         compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
         query = f"EXPLAIN QUERY PLAN {compiled}"
         plan = " ".join(str(row[-1]) for row in session.execute(text(query)))

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, bindparam, func, literal, select
+from sqlalchemy import ColumnElement, RowMapping, Select, String, bindparam, func, select
 
 from leadhub.db.scoped import ScopedRepository
 from leadhub.db.upsert import insert_ignoring_conflicts
-from leadhub.domains.leads import search
+from leadhub.domains.leads import filtering, search
 from leadhub.domains.leads.schemas import LeadFilters
 from leadhub.domains.tags.repository import TagRepository
 from leadhub.kit.pagination import PageRequest
-from leadhub.models import Lead, LeadTag, ListMember, Tag
+from leadhub.models import Lead, LeadTag, Tag
 
 
 def _tag_names_where(*conditions: ColumnElement[bool]) -> Select[int, str]:
@@ -37,10 +36,12 @@ _CREATED_AT = select(Lead.id, Lead.created_at).where(
 )
 
 
-def _only_tag(filters: LeadFilters) -> bool:
-    """Whether the filters hold a tag and nothing else (the order aside)."""
-    bare = replace(filters, tag=None, sort="created_at", direction="desc")
-    return bare == LeadFilters()
+# Lowered by the database on both sides, as its unique index on lower(name) does: SQLite's
+# lower() folds ASCII only, Python's every letter.
+_TAG_IDS = select(Tag.id).where(
+    Tag.workspace_id == bindparam("workspace_id"),
+    func.lower(Tag.name) == func.lower(bindparam("name", type_=String)),
+)
 
 
 class LeadRepository(ScopedRepository):
@@ -89,67 +90,32 @@ class LeadRepository(ScopedRepository):
     def list_page(self, filters: LeadFilters, page: PageRequest) -> tuple[list[RowMapping], int]:
         """One page of leads (their rows: a page is read, never changed, and making a Lead of
         each row cost more than the page's query) and the total: one count query and one page
-        query."""
+        query, each built once per shape of filters (filtering.py)."""
         tag_ids = self._tag_ids(filters.tag) if filters.tag else []
-        criteria = self._criteria(filters, tag_ids=tag_ids)
-        total = self._count(filters, criteria, tag_ids)
+        shape, values = filtering.bind(filters, self.workspace_id, tag_ids)
+        tag_alone = shape == filtering.TAG_ONLY and not filters.search
+        counted = filtering.count(shape, by_tag_rows=tag_alone)
+        searched = self._search(filters)
+        connection = self.session.connection()
+        total: int = connection.execute(counted.where(*searched), values).scalar_one()
         if filters.search and total >= search.MANY_MATCHES:
-            criteria = self._criteria(filters, tag_ids=tag_ids, many_matches=True)
-        sort_column = getattr(Lead, filters.sort)
-        order = (
-            (sort_column.asc(), Lead.id.asc())
-            if filters.direction == "asc"
-            else (sort_column.desc(), Lead.id.desc())
-        )
-        if len(tag_ids) == 1 and _only_tag(filters) and filters.sort == "created_at":
-            criteria = [Lead.id.in_(self._tagged_page(tag_ids[0], filters.direction, page))]
-            statement = self.select_rows(Lead).where(*criteria).order_by(*order)
-        else:
-            statement = (
-                self.select_rows(Lead)
-                .where(*criteria)
-                .order_by(*order)
-                .offset(page.offset)
-                .limit(page.per_page)
-            )
-        return list(self.session.execute(statement).mappings()), total
-
-    def _tagged_page(self, tag_id: int, direction: str, page: PageRequest) -> Select[int]:
-        """The ids of a page of a tag's leads in date order, from the tag rows' index alone:
-        page 1,000 skips 25,000 index entries instead of testing the tags of every lead before
-        it in date order (0.8 s at a million leads)."""
-        ascending = direction == "asc"
-        order = (
-            (LeadTag.lead_created_at.asc(), LeadTag.lead_id.asc())
-            if ascending
-            else (LeadTag.lead_created_at.desc(), LeadTag.lead_id.desc())
-        )
-        return (
-            select(LeadTag.lead_id)
-            .where(LeadTag.workspace_id == self.workspace_id, LeadTag.tag_id == tag_id)
-            .order_by(*order)
-            .offset(page.offset)
-            .limit(page.per_page)
-        )
+            searched = self._search(filters, many_matches=True)
+        by_tag_rows = tag_alone and len(tag_ids) == 1 and filters.sort == "created_at"
+        statement = filtering.page(shape, filters.sort, filters.direction, by_tag_rows=by_tag_rows)
+        values.update(offset=page.offset, limit=page.per_page)
+        if by_tag_rows:
+            values["tag_id"] = tag_ids[0]
+        rows = connection.execute(statement.where(*searched) if searched else statement, values)
+        return list(rows.mappings()), total
 
     def count_matching(self, filters: LeadFilters) -> int:
         """How many leads match the filters (one count query)."""
         tag_ids = self._tag_ids(filters.tag) if filters.tag else []
-        return self._count(filters, self._criteria(filters, tag_ids=tag_ids), tag_ids)
-
-    def _count(
-        self, filters: LeadFilters, criteria: list[ColumnElement[bool]], tag_ids: list[int]
-    ) -> int:
-        if filters.tag and _only_tag(filters):
-            # A tag alone: its rows in lead_tags are the count (one per lead, all of this
-            # workspace), read from their index instead of probing every tagged lead.
-            statement = select(func.count()).where(
-                LeadTag.workspace_id == self.workspace_id,
-                LeadTag.tag_id.in_(tag_ids),
-            )
-        else:
-            statement = self.select_columns(Lead, func.count()).where(*criteria)
-        return int(self.session.scalar(statement) or 0)
+        shape, values = filtering.bind(filters, self.workspace_id, tag_ids)
+        tag_alone = shape == filtering.TAG_ONLY and not filters.search
+        counted = filtering.count(shape, by_tag_rows=tag_alone).where(*self._search(filters))
+        total: int = self.session.connection().execute(counted, values).scalar_one()
+        return total
 
     def stream_matching(
         self, filters: LeadFilters, columns: Sequence[Any], *, chunk_size: int, limit: int
@@ -165,9 +131,12 @@ class LeadRepository(ScopedRepository):
         """
         # One statement for every chunk, with the start and the size bound per chunk: building
         # and keying a statement of many columns again costs more than reading 500 of its rows.
+        tag_ids = self._tag_ids(filters.tag) if filters.tag else []
+        shape, values = filtering.bind(filters, self.workspace_id, tag_ids)
         statement = (
-            self.select_columns(Lead, Lead.id, *columns)
-            .where(*self._criteria(filters), Lead.id > bindparam("after_id"))
+            select(Lead.id, *columns)
+            .where(*filtering.conditions(shape), *self._search(filters))
+            .where(Lead.id > bindparam("after_id"))
             .order_by(Lead.id)
             .limit(bindparam("chunk_size"))
         )
@@ -176,7 +145,7 @@ class LeadRepository(ScopedRepository):
         converters: list[Callable[[Any], Any] | None] | None = None
         last_id, left = 0, limit
         while left > 0:
-            bounds = {"after_id": last_id, "chunk_size": min(chunk_size, left)}
+            bounds = {**values, "after_id": last_id, "chunk_size": min(chunk_size, left)}
             result = connection.execute(statement, bounds)
             rows = result.cursor.fetchall()
             if converters is None:
@@ -196,82 +165,21 @@ class LeadRepository(ScopedRepository):
             yield chunk
             last_id, left = chunk[0][-1], left - len(rows)
 
-    def _criteria(
-        self,
-        filters: LeadFilters,
-        *,
-        tag_ids: list[int] | None = None,
-        many_matches: bool = False,
+    def _search(
+        self, filters: LeadFilters, *, many_matches: bool = False
     ) -> list[ColumnElement[bool]]:
-        """The filters as conditions; `tag_ids`: the tag's ids when the caller has them."""
-        criteria: list[ColumnElement[bool]] = []
-        if filters.sources:
-            criteria.append(Lead.source.in_(filters.sources))
-        if filters.statuses:
-            criteria.append(Lead.status.in_(filters.statuses))
-        if filters.excluded_statuses:
-            criteria.append(Lead.status.not_in(filters.excluded_statuses))
-        for column, value in (
-            (Lead.pipeline_id, filters.pipeline_id),
-            (Lead.pipeline_stage_id, filters.stage_id),
-            (Lead.assigned_user_id, filters.assigned_user_id),
-            (Lead.starred, filters.starred),
-        ):
-            if value is not None:
-                criteria.append(column == value)
-        if filters.form_id is not None:
-            criteria.append(Lead.form_id == filters.form_id)
-        for text_column, text in (
-            (Lead.form_name, filters.form_name),
-            (Lead.unique_identifier, filters.unique_identifier),
-            (Lead.email, filters.email),
-            (Lead.phone, filters.phone),
-        ):
-            if text is not None:
-                criteria.append(text_column == text)
-        for name, present in filters.has.items():
-            column = getattr(Lead, name)
-            criteria.append(column.is_not(None) if present else column.is_(None))
-        if filters.created_from is not None:
-            criteria.append(Lead.created_at >= filters.created_from)
-        if filters.created_to is not None:
-            criteria.append(Lead.created_at <= filters.created_to)
-        if filters.created_after is not None:
-            criteria.append(Lead.created_at > filters.created_after)
-        if filters.created_before is not None:
-            criteria.append(Lead.created_at < filters.created_before)
-        if filters.tag:
-            # EXISTS, not IN: a page in date order then probes each lead's own tag rows and
-            # stops after the page, instead of first collecting every tagged lead's id.
-            tagged = select(LeadTag.lead_id).where(
-                LeadTag.lead_id == Lead.id,
-                LeadTag.tag_id.in_(self._tag_ids(filters.tag) if tag_ids is None else tag_ids),
-            )
-            criteria.append(tagged.exists())
-        if filters.list_id is not None:
-            criteria.append(Lead.id.in_(self._ids_listed(filters.list_id)))
-        if filters.in_any_list:
-            criteria.append(Lead.id.in_(self._ids_listed(None)))
-        if filters.search:
-            dialect = self.session.get_bind().dialect.name
-            criteria.extend(
-                search.criteria(dialect, filters.search, self.workspace_id, many=many_matches)
-            )
-        return criteria
+        """The search's conditions (built per request: their shape is the words')."""
+        if not filters.search:
+            return []
+        dialect = self.session.get_bind().dialect.name
+        return search.criteria(dialect, filters.search, self.workspace_id, many=many_matches)
 
     def _tag_ids(self, tag: str) -> list[int]:
         """The ids of the workspace's tags of this name, in any case (none or one)."""
-        # Lowered by the database on both sides, as its unique index on lower(name) does:
-        # SQLite's lower() folds ASCII only, Python's every letter.
-        statement = self.select_columns(Tag, Tag.id).where(
-            func.lower(Tag.name) == func.lower(literal(tag))
+        found = self.session.connection().execute(
+            _TAG_IDS, {"workspace_id": self.workspace_id, "name": tag}
         )
-        return list(self.session.scalars(statement))
-
-    def _ids_listed(self, list_id: int | None) -> Any:
-        """The leads in this list, or in any list."""
-        statement = select(ListMember.lead_id).where(ListMember.workspace_id == self.workspace_id)
-        return statement if list_id is None else statement.where(ListMember.list_id == list_id)
+        return list(found.scalars())
 
     # -- tags ------------------------------------------------------------------------------
 
