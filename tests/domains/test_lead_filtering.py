@@ -41,7 +41,7 @@ def test_filters_of_one_shape_answer_each_with_its_own_values(
     with db.unit_of_work() as session:
         session.execute(update(Lead).where(Lead.id == ads).values(created_at=old))
 
-    cases = [
+    cases: list[tuple[list[LeadFilters], list[list[int]]]] = [
         ([LeadFilters(sources=["web"]), LeadFilters(sources=["ads"])], [[web], [both, ads]]),
         (
             [LeadFilters(statuses=["won"]), LeadFilters(statuses=["new", "won"])],
