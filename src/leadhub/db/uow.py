@@ -20,6 +20,29 @@ Dispatcher = Callable[[list[tuple[int, float]]], None]
 log = logging.getLogger("leadhub.jobs")
 
 
+class UnitOfWork:
+    """A session ended once: committed, or rolled back after an error; then closed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.ended = False
+
+    def end(self, error: BaseException | None = None) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        try:
+            if error is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        except BaseException:
+            self.session.rollback()
+            raise
+        finally:
+            self.session.close()
+
+
 class Database:
     """An engine and the two kinds of session it hands out: reading, and writing."""
 
@@ -48,15 +71,18 @@ class Database:
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
         """One atomic use case: everything inside commits together, or nothing does."""
-        session = (self._writer if write else self._reader)()
+        unit = self.begin(write=write)
         try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
+            yield unit.session
+        except BaseException as exc:
+            unit.end(exc)
             raise
-        finally:
-            session.close()
+        unit.end()
+
+    def begin(self, *, write: bool = True) -> UnitOfWork:
+        """A unit of work whose end is called by its owner (a request's, which may end in
+        another thread than it began)."""
+        return UnitOfWork((self._writer if write else self._reader)())
 
     def _hand_over(self, session: Session) -> None:
         deferred.forget_taken(session)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
 from leadhub.auth.scopes import canonical
+from leadhub.db.uow import UnitOfWork
 from leadhub.domains.account import usage
 from leadhub.domains.apikeys import service as apikeys
 from leadhub.domains.grants import clients
@@ -24,6 +25,9 @@ from leadhub.surfaces.common.context import Caller, set_budget, set_caller
 from leadhub.surfaces.common.runtime import Runtime
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Where a request's session keeps its unit of work, and whether the route holds it open.
+_UNIT = "leadhub.request_unit"
+_HELD = "leadhub.request_unit_held"
 
 bearer_scheme = HTTPBearer(
     auto_error=False, scheme_name="bearerAuth", description="`Authorization: Bearer lh_…`"
@@ -50,27 +54,44 @@ async def get_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[Se
     """One unit of work per request, committed before the response is sent.
 
     Opening it only makes a Session (the connection is taken by its first statement), so that
-    happens here; closing it commits or rolls back, which blocks, so that runs in a worker thread,
-    shielded from cancellation and with a limiter of its own (as FastAPI closes sync dependencies:
-    a full thread pool must not keep a connection from going back to its pool). A write request
-    first waits for its turn where the database has one writer at a time (turns.py).
+    happens here. Ending it (commit or rollback) blocks: a plain endpoint's route ends it in the
+    worker thread that ran the endpoint, once it returns (`end_in_thread`); any other ends here,
+    in a worker thread, shielded from cancellation and with a limiter of its own (as FastAPI
+    closes sync dependencies: a full thread pool must not keep a connection from going back to
+    its pool). A write request first waits for its turn where the database has one writer at a
+    time (turns.py).
     """
     write = request.method not in _READ_METHODS
     async with runtime.write_turns.turn() if write else nullcontext():
-        unit = runtime.db.unit_of_work(write=write)
-        session = unit.__enter__()
+        unit = runtime.db.begin(write=write)
+        unit.session.info[_UNIT] = unit
         try:
-            yield session
+            yield unit.session
         except BaseException as exc:
-            with CancelScope(shield=True):
-                await anyio.to_thread.run_sync(
-                    unit.__exit__, type(exc), exc, exc.__traceback__, limiter=CapacityLimiter(1)
-                )
+            await _end(unit, exc)
             raise
-        with CancelScope(shield=True):
-            await anyio.to_thread.run_sync(
-                unit.__exit__, None, None, None, limiter=CapacityLimiter(1)
-            )
+        await _end(unit, None)
+
+
+async def _end(unit: UnitOfWork, error: BaseException | None) -> None:
+    if unit.ended:
+        return
+    with CancelScope(shield=True):
+        await anyio.to_thread.run_sync(unit.end, error, limiter=CapacityLimiter(1))
+
+
+def end_in_thread(session: Session, error: BaseException | None) -> None:
+    """End the request's unit of work in the worker thread that ran its endpoint (a hand-over
+    to a thread and back costs more than most reads), unless it is held open for more."""
+    unit = session.info.get(_UNIT)
+    if isinstance(unit, UnitOfWork) and not session.info.get(_HELD):
+        unit.end(error)
+
+
+def hold_open(session: Session) -> None:
+    """Keep the request's unit of work open after its endpoint: the route has more to write in
+    its transaction (an idempotent answer is recorded with the work that made it)."""
+    session.info[_HELD] = True
 
 
 # scope="function": the unit of work ends (commits) when the route returns, before the response.

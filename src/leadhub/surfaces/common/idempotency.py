@@ -51,7 +51,7 @@ from leadhub.domains.idempotency.schemas import (
 )
 from leadhub.errors import Conflict
 from leadhub.surfaces.common.context import caller_of, context
-from leadhub.surfaces.common.deps import SessionDep
+from leadhub.surfaces.common.deps import SessionDep, hold_open
 from leadhub.surfaces.common.threaded import ThreadedRoute
 
 HEADER = "Idempotency-Key"
@@ -129,6 +129,7 @@ async def take_key(
         raise _Replay(outcome.response)
     claim = Claim(session=session, scope=scope, fingerprint=fingerprint)
     context(request)[_CLAIM] = claim
+    hold_open(session)  # the answer is recorded in the same transaction, after the endpoint
     return claim
 
 

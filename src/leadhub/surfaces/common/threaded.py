@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from leadhub.surfaces.common.bodies import StrictJsonRequest
-from leadhub.surfaces.common.deps import get_session
+from leadhub.surfaces.common.deps import end_in_thread, get_session
 from leadhub.surfaces.common.limits import path_problem
 
 
@@ -30,6 +30,9 @@ class ThreadedRoute(APIRoute):
     serializing it: every hand-over to a thread and back costs more than that under load. Here
     the endpoint is wrapped in a coroutine that runs it in the thread pool itself, so FastAPI
     checks the answer where it stands.
+
+    The endpoint's unit of work ends (commits) in that same thread as soon as it returns,
+    instead of in one more worker thread when FastAPI closes the session's dependency.
 
     FastAPI resolves an endpoint's dependencies in the order of its parameters. The session's
     comes last here: on SQLite a write request's unit of work holds the process's write turn
@@ -53,29 +56,49 @@ class ThreadedRoute(APIRoute):
 
 
 def _in_thread(function: Callable[..., Any]) -> Callable[..., Any]:
+    signature, sessions = _session_last(function)
+
     @functools.wraps(function)
     async def run(*args: Any, **kwargs: Any) -> Any:
-        return await run_in_threadpool(function, *args, **kwargs)
+        return await run_in_threadpool(_ending_units, function, sessions, args, kwargs)
 
-    run.__signature__ = _session_last(function)  # type: ignore[attr-defined]
+    run.__signature__ = signature  # type: ignore[attr-defined]
     return run
 
 
-def _session_last(function: Callable[..., Any]) -> inspect.Signature:
+def _ending_units(
+    function: Callable[..., Any],
+    sessions: tuple[str, ...],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    """The endpoint's answer, its unit of work ended in this same thread."""
+    try:
+        answer = function(*args, **kwargs)
+    except BaseException as exc:
+        for name in sessions:
+            end_in_thread(kwargs[name], exc)
+        raise
+    for name in sessions:
+        end_in_thread(kwargs[name], None)
+    return answer
+
+
+def _session_last(function: Callable[..., Any]) -> tuple[inspect.Signature, tuple[str, ...]]:
     """The function's signature with its session parameter moved to the end (keyword-only, so
-    any order of defaults stays valid); FastAPI calls endpoints by keyword."""
+    any order of defaults stays valid; FastAPI calls endpoints by keyword), and its name."""
     try:
         signature = inspect.signature(function, eval_str=True)
     except NameError:
-        return inspect.signature(function)
+        return inspect.signature(function), ()
     sessions = [p for p in signature.parameters.values() if _is_session(p.annotation)]
     if not sessions:
-        return signature
+        return signature, ()
     rest = [p for p in signature.parameters.values() if p not in sessions]
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in rest):
-        return signature
+        return signature, ()
     moved = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sessions]
-    return signature.replace(parameters=[*rest, *moved])
+    return signature.replace(parameters=[*rest, *moved]), tuple(p.name for p in sessions)
 
 
 def _is_session(annotation: Any) -> bool:
