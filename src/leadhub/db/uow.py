@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadhub.db import deferred, outbox
@@ -78,6 +78,13 @@ class Database:
             unit.end(exc)
             raise
         unit.end()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for a lookup or two outside any unit of work: no session to make and
+        end (a request's key is checked this way, before its own unit of work opens)."""
+        with self.engine.connect() as connection:
+            yield connection
 
     def begin(self, *, write: bool = True) -> UnitOfWork:
         """A unit of work whose end is called by its owner (a request's, which may end in

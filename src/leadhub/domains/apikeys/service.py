@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from leadhub.auth.principal import Principal
@@ -111,12 +111,12 @@ _KEY_LOOKUP = (
 )
 
 
-def authenticate(session: Session, raw_key: str | None) -> Authenticated:
+def authenticate(connection: Connection, raw_key: str | None) -> Authenticated:
     """The principal a presented key stands for; Unauthorized if it is missing, unknown or dead."""
     if not raw_key:
         raise Unauthorized()
     digest = sha256_hex(raw_key.strip())
-    key = session.connection().execute(_KEY_LOOKUP, {"digest": digest}).first()
+    key = connection.execute(_KEY_LOOKUP, {"digest": digest}).first()
     if key is None:
         raise Unauthorized("Unauthenticated. The API key is invalid.")
     now = utcnow()

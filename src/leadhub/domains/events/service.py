@@ -54,9 +54,10 @@ def record(
             actor_id=actor.id,
         )
     )
-    session.flush()
-    # Automations and webhooks react after commit, in a job: never inside the request.
+    # Automations and webhooks react after commit, in a job: never inside the request. The
+    # event is written now only when that job needs its id; else with the rest, at commit.
     if subscribers.anyone_listens(session, workspace_id, kind):
+        session.flush()
         jobs.enqueue(session, DISPATCH_KIND, {"event_id": event.id}, workspace_id=workspace_id)
 
 

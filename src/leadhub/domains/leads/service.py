@@ -15,6 +15,7 @@ from leadhub.domains.events.schemas import LEAD_CREATED, LEAD_DELETED, Actor
 from leadhub.domains.leads.repository import LeadRepository
 from leadhub.domains.leads.schemas import (
     LeadCreate,
+    LeadFields,
     LeadFilters,
     LeadRead,
     LeadReference,
@@ -87,7 +88,7 @@ def create(
 ) -> LeadRead:
     """A new lead; emails and phones are normalised and must not belong to another lead."""
     repo = LeadRepository(session, principal.workspace_id)
-    region = workspaces.default_region(session, principal.workspace_id)
+    region = _phone_region(session, principal, data)
     values, tags, errors = clean(session, repo, data, region=region, current=None)
     if errors:
         raise Invalid(errors)
@@ -96,7 +97,9 @@ def create(
     _flush_unique(session)
     if tags:
         repo.set_tags(lead.id, tags)
-    read = _read(repo, lead)
+        read = _read(repo, lead)
+    else:
+        read = to_read(lead, [])  # a new lead's tags are the ones just set
     events.record(
         session,
         principal.workspace_id,
@@ -112,7 +115,7 @@ def update(session: Session, principal: Principal, lead_id: int, *, data: LeadUp
     """Change the fields sent; custom fields merge (a null value removes a key), tags replace."""
     repo = LeadRepository(session, principal.workspace_id)
     lead = _require(repo, lead_id, for_update=True)
-    region = workspaces.default_region(session, principal.workspace_id)
+    region = _phone_region(session, principal, data)
     values, tags, errors = clean(session, repo, data, region=region, current=lead)
     if errors:
         raise Invalid(errors)
@@ -234,6 +237,14 @@ def _require(repo: LeadRepository, lead_id: int, *, for_update: bool = False) ->
     if lead is None:
         raise NotFound.of("Lead")
     return lead
+
+
+def _phone_region(session: Session, principal: Principal, data: LeadFields) -> str:
+    """The region a phone sent without its country code is read in; looked up only when a
+    phone is sent (a query saved on most writes)."""
+    if "phone" not in data.model_fields_set:
+        return ""
+    return workspaces.default_region(session, principal.workspace_id)
 
 
 def _read(repo: LeadRepository, lead: Lead) -> LeadRead:

@@ -107,8 +107,8 @@ def authenticate(
     """The caller behind the key in either header, charged one request of its hourly budget and
     one call of its workspace's monthly quota (counted in this node's usage meter)."""
     raw = bearer.credentials if bearer is not None else api_key
-    with runtime.db.unit_of_work(write=False) as session:
-        found = apikeys.authenticate(session, raw)
+    with runtime.db.reading() as connection:
+        found = apikeys.authenticate(connection, raw)
     budget = runtime.limiter.hit(found.limiter_key, found.rate_limit)
     set_budget(request, budget)
     if not budget.allowed:
