@@ -46,9 +46,12 @@ def list_leads(
 
 
 def get(session: Session, principal: Principal, lead_id: int) -> LeadRead:
-    """One lead."""
+    """One lead (read as a row: nothing here changes it)."""
     repo = LeadRepository(session, principal.workspace_id)
-    return _read(repo, _require(repo, lead_id))
+    row = repo.get_row(Lead, lead_id)
+    if row is None:
+        raise NotFound.of("Lead")
+    return read_of(row, repo.tag_names([lead_id]).get(lead_id, []))
 
 
 def find(session: Session, principal: Principal, reference: LeadReference) -> LeadRead:
