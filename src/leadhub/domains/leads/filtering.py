@@ -81,28 +81,28 @@ def bind(
 def conditions(shape: Shape) -> tuple[ColumnElement[bool], ...]:
     """The workspace's leads of this shape, its values bound by name (see `bind`)."""
     found: list[ColumnElement[bool]] = [Lead.workspace_id == bindparam("workspace_id")]
-    for token in shape:
-        found.append(_condition(token))
+    for part in shape:
+        found.append(_condition(part))
     return tuple(found)
 
 
-def _condition(token: Hashable) -> ColumnElement[bool]:
-    if isinstance(token, tuple):
-        _, name, present = token
+def _condition(part: Hashable) -> ColumnElement[bool]:
+    if isinstance(part, tuple):
+        _, name, present = part
         column: ColumnElement[Any] = getattr(Lead, name)
         return column.is_not(None) if present else column.is_(None)
-    assert isinstance(token, str)
-    if token in _LISTS:
-        listed, excluded = _LISTS[token]
-        chosen: BindParameter[Any] = bindparam(token, expanding=True)
+    assert isinstance(part, str)
+    if part in _LISTS:
+        listed, excluded = _LISTS[part]
+        chosen: BindParameter[Any] = bindparam(part, expanding=True)
         condition: ColumnElement[bool] = listed.not_in(chosen) if excluded else listed.in_(chosen)
         return condition
-    if token in _EQUALS:
-        equal: ColumnElement[bool] = _EQUALS[token] == bindparam(token)
+    if part in _EQUALS:
+        equal: ColumnElement[bool] = _EQUALS[part] == bindparam(part)
         return equal
-    if token in _DATES:
-        return _DATES[token](Lead.created_at, bindparam(token))
-    if token == "tag_ids":
+    if part in _DATES:
+        return _DATES[part](Lead.created_at, bindparam(part))
+    if part == "tag_ids":
         # EXISTS, not IN: a page in date order then probes each lead's own tag rows and stops
         # after the page, instead of first collecting every tagged lead's id.
         tagged = select(LeadTag.lead_id).where(
@@ -110,11 +110,11 @@ def _condition(token: Hashable) -> ColumnElement[bool]:
         )
         return tagged.exists()
     listed = select(ListMember.lead_id).where(ListMember.workspace_id == bindparam("workspace_id"))
-    if token == "list_id":
+    if part == "list_id":
         return Lead.id.in_(listed.where(ListMember.list_id == bindparam("list_id")))
-    if token == "in_any_list":
+    if part == "in_any_list":
         return Lead.id.in_(listed)
-    raise ValueError(f"no lead filter is shaped {token!r}")
+    raise ValueError(f"no lead filter is shaped {part!r}")
 
 
 @lru_cache(maxsize=512)
