@@ -44,6 +44,12 @@ _TAG_IDS = select(Tag.id).where(
 )
 
 
+def _with(statement: Select[Any], conditions: list[ColumnElement[bool]]) -> Select[Any]:
+    """The statement with these conditions too; the very statement when there are none (a copy
+    would be keyed for the compiled cache again)."""
+    return statement.where(*conditions) if conditions else statement
+
+
 class LeadRepository(ScopedRepository):
     def get_lead(self, lead_id: int) -> Lead | None:
         return self.get(Lead, lead_id)
@@ -97,7 +103,7 @@ class LeadRepository(ScopedRepository):
         counted = filtering.count(shape, by_tag_rows=tag_alone)
         searched = self._search(filters)
         connection = self.session.connection()
-        total: int = connection.execute(counted.where(*searched), values).scalar_one()
+        total: int = connection.execute(_with(counted, searched), values).scalar_one()
         if filters.search and total >= search.MANY_MATCHES:
             searched = self._search(filters, many_matches=True)
         by_tag_rows = tag_alone and len(tag_ids) == 1 and filters.sort == "created_at"
@@ -105,7 +111,7 @@ class LeadRepository(ScopedRepository):
         values.update(offset=page.offset, limit=page.per_page)
         if by_tag_rows:
             values["tag_id"] = tag_ids[0]
-        rows = connection.execute(statement.where(*searched) if searched else statement, values)
+        rows = connection.execute(_with(statement, searched), values)
         return list(rows.mappings()), total
 
     def count_matching(self, filters: LeadFilters) -> int:
@@ -113,7 +119,7 @@ class LeadRepository(ScopedRepository):
         tag_ids = self._tag_ids(filters.tag) if filters.tag else []
         shape, values = filtering.bind(filters, self.workspace_id, tag_ids)
         tag_alone = shape == filtering.TAG_ONLY and not filters.search
-        counted = filtering.count(shape, by_tag_rows=tag_alone).where(*self._search(filters))
+        counted = _with(filtering.count(shape, by_tag_rows=tag_alone), self._search(filters))
         total: int = self.session.connection().execute(counted, values).scalar_one()
         return total
 
