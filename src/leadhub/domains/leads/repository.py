@@ -44,6 +44,11 @@ _TAG_IDS = select(Tag.id).where(
 )
 
 
+def _tag_alone(filters: LeadFilters, shape: filtering.Shape) -> bool:
+    """Whether a tag is the only filter (its own rows then count and page it)."""
+    return shape == filtering.TAG_ONLY and not filters.search
+
+
 def _with(statement: Select[Any], conditions: list[ColumnElement[bool]]) -> Select[Any]:
     """The statement with these conditions too; the very statement when there are none (a copy
     would be keyed for the compiled cache again)."""
@@ -97,30 +102,43 @@ class LeadRepository(ScopedRepository):
         """One page of leads (their rows: a page is read, never changed, and making a Lead of
         each row cost more than the page's query) and the total: one count query and one page
         query, each built once per shape of filters (filtering.py)."""
-        tag_ids = self._tag_ids(filters.tag) if filters.tag else []
-        shape, values = filtering.bind(filters, self.workspace_id, tag_ids)
-        tag_alone = shape == filtering.TAG_ONLY and not filters.search
-        counted = filtering.count(shape, by_tag_rows=tag_alone)
+        shape, values, tag_ids = self._bound(filters)
         searched = self._search(filters)
-        connection = self.session.connection()
-        total: int = connection.execute(_with(counted, searched), values).scalar_one()
+        total = self._total(filters, shape, values, searched)
         if filters.search and total >= search.MANY_MATCHES:
             searched = self._search(filters, many_matches=True)
-        by_tag_rows = tag_alone and len(tag_ids) == 1 and filters.sort == "created_at"
+        by_tag_rows = (
+            _tag_alone(filters, shape) and len(tag_ids) == 1 and filters.sort == "created_at"
+        )
         statement = filtering.page(shape, filters.sort, filters.direction, by_tag_rows=by_tag_rows)
         values.update(offset=page.offset, limit=page.per_page)
         if by_tag_rows:
             values["tag_id"] = tag_ids[0]
-        rows = connection.execute(_with(statement, searched), values)
+        rows = self.session.connection().execute(_with(statement, searched), values)
         return list(rows.mappings()), total
 
     def count_matching(self, filters: LeadFilters) -> int:
         """How many leads match the filters (one count query)."""
+        shape, values, _ = self._bound(filters)
+        return self._total(filters, shape, values, self._search(filters))
+
+    def _bound(self, filters: LeadFilters) -> tuple[filtering.Shape, dict[str, Any], list[int]]:
+        """The filters' shape, the values it binds, and the ids of the tag filtered on."""
         tag_ids = self._tag_ids(filters.tag) if filters.tag else []
         shape, values = filtering.bind(filters, self.workspace_id, tag_ids)
-        tag_alone = shape == filtering.TAG_ONLY and not filters.search
-        counted = _with(filtering.count(shape, by_tag_rows=tag_alone), self._search(filters))
-        total: int = self.session.connection().execute(counted, values).scalar_one()
+        return shape, values, tag_ids
+
+    def _total(
+        self,
+        filters: LeadFilters,
+        shape: filtering.Shape,
+        values: dict[str, Any],
+        searched: list[ColumnElement[bool]],
+    ) -> int:
+        counted = filtering.count(shape, by_tag_rows=_tag_alone(filters, shape))
+        total: int = (
+            self.session.connection().execute(_with(counted, searched), values).scalar_one()
+        )
         return total
 
     def stream_matching(
@@ -137,8 +155,7 @@ class LeadRepository(ScopedRepository):
         """
         # One statement for every chunk, with the start and the size bound per chunk: building
         # and keying a statement of many columns again costs more than reading 500 of its rows.
-        tag_ids = self._tag_ids(filters.tag) if filters.tag else []
-        shape, values = filtering.bind(filters, self.workspace_id, tag_ids)
+        shape, values, _ = self._bound(filters)
         statement = (
             select(Lead.id, *columns)
             .where(*filtering.conditions(shape), *self._search(filters))
